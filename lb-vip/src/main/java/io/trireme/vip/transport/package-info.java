@@ -1,0 +1,2 @@
+/** Moving advertisement datagrams: UDP unicast to configured peers (default) or multicast. */
+package io.trireme.vip.transport;

@@ -1,0 +1,113 @@
+package io.trireme.lb;
+
+import io.netty.channel.Channel;
+import java.time.Clock;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+/**
+ * One backend at run time: its address, health, and the client connections currently bound to it (so they can be
+ * closed the moment it goes DOWN or leaves the pool).
+ */
+final class Backend {
+
+    private final BackendAddress address;
+    private final BackendHealth health;
+    private final AtomicInteger active = new AtomicInteger();
+    private final Set<Channel> clients = ConcurrentHashMap.newKeySet();
+    private final LoadBalancerMetrics.BackendMeters meters;
+    private volatile boolean removed;
+    private volatile Future<?> nextCheck;
+
+    Backend(BackendAddress address, HealthCheckSettings checks, Clock clock,
+            Function<Backend, LoadBalancerMetrics.BackendMeters> meterFactory) {
+        this.address = address;
+        this.health = new BackendHealth(checks.rise(), checks.fall(), clock);
+        this.meters = meterFactory.apply(this);
+    }
+
+    BackendAddress address() {
+        return address;
+    }
+
+    BackendHealth health() {
+        return health;
+    }
+
+    LoadBalancerMetrics.BackendMeters meters() {
+        return meters;
+    }
+
+    /** UP and still a member of the pool. */
+    boolean available() {
+        return !removed && health.state() == BackendState.UP;
+    }
+
+    int activeConnections() {
+        return active.get();
+    }
+
+    /**
+     * Binds a client connection to this backend. Returns {@code false} (and binds nothing) if the backend stopped
+     * being available meanwhile, so a connection never slips past {@link #closeClients()}.
+     */
+    boolean attach(Channel client) {
+        if (clients.add(client)) {
+            active.incrementAndGet();
+        }
+        if (!available()) {
+            detach(client);
+            return false;
+        }
+        meters.connections().increment();
+        return true;
+    }
+
+    void detach(Channel client) {
+        if (clients.remove(client)) {
+            active.decrementAndGet();
+        }
+    }
+
+    /** Closes every client connection bound to this backend; returns how many. */
+    int closeClients() {
+        int n = 0;
+        for (Channel c : clients) {
+            c.close();
+            n++;
+        }
+        return n;
+    }
+
+    boolean removed() {
+        return removed;
+    }
+
+    /** Takes the backend out of service for good: no more checks, no more connections, meters dropped. */
+    void remove() {
+        removed = true;
+        Future<?> f = nextCheck;
+        if (f != null) {
+            f.cancel(false);
+        }
+        closeClients();
+        meters.remove();
+    }
+
+    void nextCheck(Future<?> f) {
+        nextCheck = f;
+    }
+
+    BackendStatus status() {
+        return new BackendStatus(address, health.state(), health.since(), active.get(),
+                (long) meters.connections().count(), health.lastFailure().orElse(null));
+    }
+
+    @Override
+    public String toString() {
+        return address.toString();
+    }
+}

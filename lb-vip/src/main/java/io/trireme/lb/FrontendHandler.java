@@ -1,0 +1,124 @@
+package io.trireme.lb;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The client side of one proxied connection: picks a backend when the client connects (trying the next healthy
+ * one if the connect fails), starts reading the client only once the backend is connected, relays client →
+ * backend one chunk at a time (the next read after the previous write completed), and closes the backend side
+ * when the client goes away. With no backend to go to, the client is closed at once and the refusal counted.
+ */
+final class FrontendHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FrontendHandler.class);
+
+    private final BackendPool pool;
+    private final BackendConnector connector;
+    private final LoadBalancerMetrics metrics;
+    private final List<Backend> tried = new ArrayList<>(2);
+    private Channel outbound;
+    private Backend backend;
+    private ChannelFutureListener readNext;
+
+    FrontendHandler(BackendPool pool, BackendConnector connector, LoadBalancerMetrics metrics) {
+        this.pool = pool;
+        this.connector = connector;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        Channel client = ctx.channel();
+        readNext = f -> {
+            if (f.isSuccess()) {
+                client.read();
+            } else {
+                f.channel().close();
+            }
+        };
+        connectNext(client);
+        ctx.fireChannelActive();
+    }
+
+    private void connectNext(Channel client) {
+        Backend chosen;
+        do {
+            chosen = pool.select(tried);
+            if (chosen == null) {
+                metrics.refused(tried.isEmpty()
+                        ? LoadBalancerMetrics.Refusal.NO_BACKEND
+                        : LoadBalancerMetrics.Refusal.BACKEND_UNREACHABLE);
+                client.close();
+                return;
+            }
+            tried.add(chosen);
+        } while (!chosen.attach(client));
+        Backend target = chosen;
+        backend = target;
+        ChannelFuture connect = connector.connect(target, client);
+        outbound = connect.channel();
+        connect.addListener((ChannelFutureListener) f -> {
+            if (f.isSuccess()) {
+                if (client.isActive()) {
+                    client.read();
+                } else {
+                    f.channel().close();
+                }
+                return;
+            }
+            target.detach(client);
+            if (!client.isActive()) {
+                return;
+            }
+            backend = null;
+            outbound = null;
+            target.meters().connectFailures().increment();
+            LOG.debug("connect to backend {} failed: {}", target, HealthProbe.describe(f.cause()));
+            connectNext(client);
+        });
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        Channel out = outbound;
+        if (out == null || !out.isActive()) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (msg instanceof ByteBuf buf) {
+            metrics.relayedToBackend(buf.readableBytes());
+        }
+        out.writeAndFlush(msg).addListener(readNext);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (backend != null) {
+            backend.detach(ctx.channel());
+        }
+        if (outbound != null) {
+            if (outbound.isActive()) {
+                BackendHandler.closeOnFlush(outbound);
+            } else {
+                outbound.close();
+            }
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.debug("client connection {} failed: {}", ctx.channel(), HealthProbe.describe(cause));
+        BackendHandler.closeOnFlush(ctx.channel());
+    }
+}

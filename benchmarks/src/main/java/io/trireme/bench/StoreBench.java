@@ -1,0 +1,186 @@
+package io.trireme.bench;
+
+import io.etcd.jetcd.api.StatusRequest;
+import io.etcd.jetcd.api.StatusResponse;
+import io.grpc.StatusRuntimeException;
+import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Store benchmark: drives any etcd v3 endpoint list (etcd, Trireme) through the phases selected in
+ * {@link BenchOptions} and prints a table; with {@code --out} it also appends one JSON line per
+ * metric ({@link MetricLog}). Run {@code StoreBench --help} for the options.
+ */
+public final class StoreBench {
+  private static final Logger LOG = LoggerFactory.getLogger(StoreBench.class);
+
+  private final BenchOptions options;
+  private final EtcdChannels channels;
+  private final ScheduledExecutorService timer;
+  private final ClosedLoop loop;
+  private final List<PhaseResult> loads = new ArrayList<>();
+  private final List<Metric> metrics = new ArrayList<>();
+
+  StoreBench(BenchOptions options, EtcdChannels channels, ScheduledExecutorService timer) {
+    this.options = options;
+    this.channels = channels;
+    this.timer = timer;
+    this.loop = new ClosedLoop(timer);
+  }
+
+  public static void main(String[] args) throws Exception {
+    BenchOptions options;
+    try {
+      options = BenchOptions.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      System.exit(2);
+      return;
+    }
+    ScheduledExecutorService timer = Executors.newScheduledThreadPool(1, r -> {
+      Thread t = new Thread(r, "bench-timer");
+      t.setDaemon(true);
+      return t;
+    });
+    int exit = 0;
+    try (EtcdChannels channels = new EtcdChannels(options.endpoints())) {
+      StoreBench bench = new StoreBench(options, channels, timer);
+      try {
+        bench.runAll();
+      } catch (RuntimeException e) {
+        LOG.error("{}: benchmark aborted: {}", options.system(), e.toString(), e);
+        exit = 1;
+      }
+      bench.printTable(System.out);
+    } finally {
+      timer.shutdownNow();
+    }
+    System.exit(exit);
+  }
+
+  void runAll() throws Exception {
+    checkEndpoints();
+    for (BenchOptions.Phase phase : options.orderedPhases()) {
+      LOG.info("{}: phase {}", options.system(), phase.cliName());
+      switch (phase) {
+        case SEQ_PUT -> load("seq-put", 1, putLoad());
+        case PUT -> {
+          for (int c : options.putClients()) {
+            load("put-" + c, c, putLoad());
+          }
+        }
+        case RANGE_LIN -> {
+          prefillRangeKeys();
+          for (int c : options.linClients()) {
+            load("range-lin-" + c, c, new RangeLoad(channels, options.rangeKeys(), options.valueSize(), false));
+          }
+        }
+        case RANGE_SER -> {
+          prefillRangeKeys();
+          for (int c : options.serClients()) {
+            load("range-ser-" + c, c, new RangeLoad(channels, options.rangeKeys(), options.valueSize(), true));
+          }
+        }
+        case WATCH -> publish(new WatchPhase(channels, timer, options.valueSize())
+            .run(options.watchRate(), options.duration(), options.maxOps()));
+        case FAILOVER -> publish(new FailoverPhase(channels, timer, options).run());
+      }
+    }
+  }
+
+  private boolean rangeKeysWritten;
+
+  private void prefillRangeKeys() throws InterruptedException {
+    if (!rangeKeysWritten) {
+      RangeLoad.prefill(channels, options.rangeKeys(), options.valueSize());
+      rangeKeysWritten = true;
+    }
+  }
+
+  private PutLoad putLoad() {
+    return new PutLoad(channels, options.valueSize(), options.keysPerClient());
+  }
+
+  private void load(String label, int clients, ClosedLoop.ClientOp op) throws InterruptedException {
+    if (!options.warmup().isZero()) {
+      loop.run(label + "-warmup", clients, options.warmup(), options.maxOps(), op);
+    }
+    PhaseResult r = loop.run(label, clients, options.duration(), options.maxOps(), op);
+    LOG.info("{}: {} {} ops/s p50 {} ms p99 {} ms errors {}", options.system(), label,
+        fmt(r.opsPerSec()), fmt(r.p50Ms()), fmt(r.p99Ms()), r.errors());
+    loads.add(r);
+    publish(r.metrics());
+  }
+
+  private void publish(List<Metric> produced) {
+    metrics.addAll(produced);
+    if (options.out() != null) {
+      MetricLog.append(options.out(), options.system(), options.run(), produced);
+    }
+  }
+
+  /** Fails fast, with the endpoint named, if one does not answer Maintenance.Status. */
+  private void checkEndpoints() {
+    for (int i = 0; i < channels.size(); i++) {
+      try {
+        StatusResponse s = channels.maintenance(i).withDeadlineAfter(5, TimeUnit.SECONDS)
+            .status(StatusRequest.getDefaultInstance());
+        LOG.info("{}: {} member {} version {} leader {}", options.system(), channels.endpoint(i),
+            Long.toHexString(s.getHeader().getMemberId()), s.getVersion(), Long.toHexString(s.getLeader()));
+      } catch (StatusRuntimeException e) {
+        throw new IllegalStateException("endpoint " + channels.endpoint(i) + " does not answer Status: "
+            + e.getStatus(), e);
+      }
+    }
+  }
+
+  void printTable(PrintStream out) {
+    out.printf("%n%s run %d — %d endpoints, %d-byte values%n", options.system(), options.run(),
+        channels.size(), options.valueSize());
+    if (!loads.isEmpty()) {
+      out.printf("load phases: %s s measured after %s s warm-up each%n",
+          fmt(options.duration().toMillis() / 1000.0), fmt(options.warmup().toMillis() / 1000.0));
+      out.printf("%-14s %7s %10s %9s %9s %9s %9s %7s%n", "phase", "clients", "ops/s", "p50 ms", "p99 ms",
+          "p99.9 ms", "max ms", "errors");
+      for (PhaseResult r : loads) {
+        out.printf("%-14s %7d %10s %9s %9s %9s %9s %7d%n", r.phase(), r.clients(), fmt(r.opsPerSec()),
+            fmt(r.p50Ms()), fmt(r.p99Ms()), fmt(r.p999Ms()), fmt(r.maxMs()), r.errors());
+      }
+    }
+    List<Metric> others = metrics.stream().filter(m -> m.phase().equals("watch")).toList();
+    for (Metric m : others) {
+      out.printf("%-14s %-22s %10s %s%n", m.phase(), m.name(), fmt(m.value()), m.unit());
+    }
+    for (String name : List.of("put-after-kill", "rejoin")) {
+      List<Double> samples = metrics.stream()
+          .filter(m -> m.phase().equals("failover") && m.name().equals(name)).map(Metric::value).toList();
+      if (!samples.isEmpty()) {
+        Stats s = Stats.of(samples);
+        out.printf("%-14s %-22s min %s / median %s / max %s ms (%d trials)%n", "failover", name,
+            fmt(s.min()), fmt(s.median()), fmt(s.max()), s.count());
+      }
+    }
+    metrics.stream().filter(m -> m.name().equals("failed-trials"))
+        .forEach(m -> out.printf("%-14s %-22s %s%n", "failover", "failed-trials", fmt(m.value())));
+  }
+
+  static String fmt(double v) {
+    if (Double.isNaN(v)) {
+      return "-";
+    }
+    if (Math.abs(v) >= 100 || (v == Math.rint(v) && Math.abs(v) < 1e15)) {
+      return String.format(Locale.ROOT, "%.0f", v);
+    }
+    if (Math.abs(v) >= 10) {
+      return String.format(Locale.ROOT, "%.1f", v);
+    }
+    return String.format(Locale.ROOT, "%.2f", v);
+  }
+}

@@ -1,0 +1,212 @@
+#!/usr/bin/env bash
+# Store benchmark, side by side on this machine: a three-member etcd (Debian's `etcd`, 127.0.0.1-3,
+# default timings) and a three-node Trireme (`bin/trireme up`, 127.0.0.41-43), each fresh per run,
+# driven by the same StoreBench (put, range, watch, leader failover) plus `etcdctl check perf`.
+# Prints a table of medians with ratios Trireme/etcd and writes it to
+# benchmarks/results/store-<date>.md (raw figures beside it in store-<date>.jsonl).
+#
+# usage: benchmarks/store-vs-etcd.sh [--runs N] [--duration S] [--trials N] [--systems etcd,trireme]
+#                                    [--check-perf-load s|m|l|none] [--results DIR] [-- StoreBench options]
+#   --runs N            fresh clusters per system; the table shows medians [min-max]   (default 1)
+#   --duration S        measured seconds per load phase                                 (default 20)
+#   --trials N          leader kill -9 trials per run                                   (default 5)
+#   --systems LIST      which systems to run                                            (default etcd,trireme)
+#   --check-perf-load L etcdctl check perf load, or none                                (default m)
+#   --results DIR       where the Markdown and JSON lines go                            (default benchmarks/results)
+# Every process the script starts is stopped on exit, failure or Ctrl-C.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/.." && pwd)
+runs=1 duration=20 trials=5 systems=etcd,trireme load=m results=$root/benchmarks/results
+extra=()
+while [[ $# -gt 0 ]]; do
+  case $1 in
+    --runs) runs=$2; shift 2 ;;
+    --duration) duration=$2; shift 2 ;;
+    --trials) trials=$2; shift 2 ;;
+    --systems) systems=$2; shift 2 ;;
+    --check-perf-load) load=$2; shift 2 ;;
+    --results) results=$2; shift 2 ;;
+    --) shift; extra=("$@"); break ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    *) echo "unknown option $1 (try --help)" >&2; exit 2 ;;
+  esac
+done
+[[ $runs =~ ^[1-9][0-9]*$ ]] || { echo "--runs must be a positive number" >&2; exit 2; }
+[[ $trials =~ ^[1-9][0-9]*$ ]] || { echo "--trials must be a positive number" >&2; exit 2; }
+[[ $load =~ ^(s|m|l|xl|none)$ ]] || { echo "--check-perf-load must be s, m, l, xl or none" >&2; exit 2; }
+
+ETCD_ENDPOINTS=127.0.0.1:2379,127.0.0.2:2379,127.0.0.3:2379
+TRIREME_ADDRESSES=127.0.0.41,127.0.0.42,127.0.0.43
+TRIREME_ENDPOINTS=127.0.0.41:2379,127.0.0.42:2379,127.0.0.43:2379
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/store-vs-etcd.XXXXXX")
+stamp=$(date -u +%Y-%m-%d-%H%M)
+mkdir -p "$results"
+md=$results/store-$stamp.md
+jsonl=$results/store-$stamp.jsonl
+: >"$jsonl"
+etcd_dir="" trireme_dir="" bench_pid=""
+
+log() { printf '%s store-vs-etcd: %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+
+stop_etcd() {
+  [[ -n $etcd_dir ]] || return 0
+  "$here/store/etcd-cluster.sh" stop "$etcd_dir" || true
+  etcd_dir=""
+}
+
+stop_trireme() {
+  [[ -n $trireme_dir ]] || return 0
+  "$root/bin/trireme" down --dir "$trireme_dir" >>"$trireme_dir/down.log" 2>&1 || true
+  local f
+  for f in "$trireme_dir"/node*/pid; do # a node that `down` did not stop (e.g. it failed)
+    [[ -f $f ]] && kill -9 "$(cat "$f")" 2>/dev/null || true
+  done
+  trireme_dir=""
+}
+
+cleanup() {
+  local rc=$?
+  trap - EXIT INT TERM
+  [[ -n $bench_pid ]] && kill "$bench_pid" 2>/dev/null || true
+  stop_etcd
+  stop_trireme
+  log "logs and raw output are in $work"
+  exit $rc
+}
+trap cleanup EXIT
+trap 'log interrupted; exit 130' INT TERM
+
+log "building the benchmark"
+(cd "$root" && mvn -B -q -o -pl benchmarks -am install -DskipTests)
+(cd "$root" && mvn -B -q -o -pl benchmarks dependency:build-classpath -Dmdep.outputFile="$work/classpath" >/dev/null)
+cp="$root/benchmarks/target/classes:$(cat "$work/classpath")"
+
+# Runs StoreBench in the background (so Ctrl-C reaches the trap at once) and waits for it.
+bench() {
+  java -Xms256m -Xmx1g -cp "$cp" io.trireme.bench.StoreBench "$@" &
+  bench_pid=$!
+  local rc=0
+  wait "$bench_pid" || rc=$?
+  bench_pid=""
+  return $rc
+}
+
+# etcdctl check perf against $1 (endpoints); one JSON line per figure into the results.
+check_perf() {
+  local system=$1 run=$2 endpoints=$3 out=$work/checkperf-$system-$run.txt
+  [[ $load == none ]] && return 0
+  log "$system run $run: etcdctl check perf --load=$load"
+  ETCDCTL_API=3 timeout 300 etcdctl --endpoints "$endpoints" check perf --load="$load" >"$out" 2>&1 || true
+  tr '\r' '\n' <"$out" | grep -E '^(PASS|FAIL)' | tee -a "$work/report-$system-$run.txt" >&2 || true
+  local tput slowest stddev pass
+  tput=$(grep -ao 'Throughput is [0-9.]*' "$out" | awk '{print $3}' | tail -1)
+  slowest=$(grep -ao 'Slowest request took [0-9.]*' "$out" | awk '{print $4}' | tail -1)
+  stddev=$(grep -ao 'Stddev is [0-9.]*' "$out" | awk '{print $3}' | tail -1)
+  pass=0
+  tr '\r' '\n' <"$out" | grep -qx 'PASS' && pass=1
+  local phase=check-perf-$load
+  printf '{"system":"%s","run":%d,"phase":"%s","metric":"writes-per-s","value":%s,"unit":"ops/s","better":"higher"}\n' \
+    "$system" "$run" "$phase" "${tput:-null}" >>"$jsonl"
+  printf '{"system":"%s","run":%d,"phase":"%s","metric":"slowest","value":%s,"unit":"s","better":"lower"}\n' \
+    "$system" "$run" "$phase" "${slowest:-null}" >>"$jsonl"
+  printf '{"system":"%s","run":%d,"phase":"%s","metric":"stddev","value":%s,"unit":"s","better":"lower"}\n' \
+    "$system" "$run" "$phase" "${stddev:-null}" >>"$jsonl"
+  printf '{"system":"%s","run":%d,"phase":"%s","metric":"pass","value":%d,"unit":"count","better":"higher"}\n' \
+    "$system" "$run" "$phase" "$pass" >>"$jsonl"
+}
+
+# One system, one run: load phases, check perf, failover. $1 system, $2 run, $3 endpoints,
+# $4 kill command, $5 restart command (StoreBench placeholders).
+measure() {
+  local system=$1 run=$2 endpoints=$3 kill_cmd=$4 restart_cmd=$5 report=$work/report-$1-$2.txt
+  local part=$work/part.txt
+  log "$system run $run: load phases, $duration s each"
+  bench --endpoints "$endpoints" --duration "$duration" --system "$system" --run "$run" --out "$jsonl" \
+    "${extra[@]}" >"$part" || log "$system run $run: load phases FAILED (see the log above)"
+  cat "$part" >>"$report"; cat "$part"
+  check_perf "$system" "$run" "$endpoints"
+  log "$system run $run: leader failover, $trials trials"
+  bench --endpoints "$endpoints" --phases failover --trials "$trials" --system "$system" --run "$run" \
+    --out "$jsonl" --cmd-log "$work/commands-$system-$run.log" \
+    --kill-cmd "$kill_cmd" --restart-cmd "$restart_cmd" >"$part" \
+    || log "$system run $run: failover FAILED (see the log above)"
+  cat "$part" >>"$report"; cat "$part"
+}
+
+run_etcd() {
+  local run=$1
+  etcd_dir=$work/etcd-$run
+  log "etcd run $run: starting three members in $etcd_dir"
+  "$here/store/etcd-cluster.sh" start "$etcd_dir"
+  measure etcd "$run" "$ETCD_ENDPOINTS" \
+    "'$here/store/etcd-cluster.sh' kill-member '$etcd_dir' {name}" \
+    "'$here/store/etcd-cluster.sh' start-member '$etcd_dir' {name}"
+  stop_etcd
+}
+
+run_trireme() {
+  local run=$1 dir=$work/trireme-$run
+  trireme_dir=$dir
+  log "trireme run $run: bin/trireme up in $dir"
+  if ! "$root/bin/trireme" up --detach --dir "$dir" --addresses "$TRIREME_ADDRESSES" >"$work/up-$run.log" 2>&1; then
+    log "trireme run $run: bin/trireme up FAILED; its output:"
+    cat "$work/up-$run.log" >&2
+    stop_trireme
+    return 1
+  fi
+  # node<index> is the node on the index-th address (bin/trireme up names them node1..nodeN in order)
+  measure trireme "$run" "$TRIREME_ENDPOINTS" \
+    "kill -9 \$(cat '$dir'/node{index}/pid)" \
+    "setsid '$root/bin/trireme' node --config '$dir'/node{index}/node.yaml >>'$dir'/node{index}/node.log 2>&1 </dev/null &"
+  stop_trireme
+}
+
+IFS=, read -r -a chosen <<<"$systems"
+for run in $(seq 1 "$runs"); do
+  # alternate which system goes first, so drift of the machine does not favour one of them
+  order=("${chosen[@]}")
+  if (( run % 2 == 0 )) && (( ${#chosen[@]} == 2 )); then order=("${chosen[1]}" "${chosen[0]}"); fi
+  for system in "${order[@]}"; do
+    case $system in
+      etcd) run_etcd "$run" ;;
+      trireme) run_trireme "$run" || true ;;
+      *) echo "unknown system $system" >&2; exit 2 ;;
+    esac
+  done
+done
+
+table=$work/table.md
+java -cp "$cp" io.trireme.bench.CompareResults --baseline etcd --candidate trireme --out "$table" "$jsonl" >/dev/null
+{
+  echo "# Store benchmark: Trireme vs etcd ($stamp UTC)"
+  echo
+  echo "Produced by \`benchmarks/store-vs-etcd.sh --runs $runs --duration $duration --trials $trials${extra:+ -- ${extra[*]}}\`"
+  echo "on $(nproc) cores ($(uname -r)); $(etcd --version 2>/dev/null | head -1); $(java -version 2>&1 | head -1);"
+  echo "trireme commit $(cd "$root" && git rev-parse --short HEAD 2>/dev/null || echo unknown)."
+  echo "Both clusters: three members on loopback (etcd 127.0.0.1-3, Trireme 127.0.0.41-43), fresh per run;"
+  echo "one StoreBench client JVM on the same cores, one gRPC channel per endpoint, clients round-robin,"
+  echo "256-byte values. Medians over runs (failover: over all trials) with [min-max] and sample count."
+  echo
+  echo "Definitions: *throughput* = successful ops / measured time (closed loop, one call in flight per"
+  echo "client); *watch delivery* = event arrival at a watcher (one per endpoint) − send time of its put"
+  echo "(puts open-loop at a fixed rate); *failover put-after-kill* = first successful put through the other"
+  echo "endpoints − return of \`kill -9\` of the leader; *rejoin* = restart command → restarted member"
+  echo "reports a leader and serves that put."
+  echo
+  cat "$table"
+  echo
+  echo "## Raw per-run output"
+  for f in "$work"/report-*.txt; do
+    [[ -f $f ]] || continue
+    echo
+    echo "### $(basename "$f" .txt)"
+    echo '```'
+    cat "$f"
+    echo '```'
+  done
+} >"$md"
+cat "$md"
+log "results: $md and $jsonl"

@@ -84,7 +84,8 @@ public final class NodeConfigFile {
     if (e instanceof UnrecognizedPropertyException u) {
       String known = u.getKnownPropertyIds() == null ? "" : u.getKnownPropertyIds().stream().map(String::valueOf)
           .sorted().collect(Collectors.joining(", ", " (known keys: ", ")"));
-      return where + "unknown key '" + u.getPropertyName() + "'" + inPath(u) + known;
+      // no line number: with record creators Jackson reports the end of the enclosing mapping, not the key
+      return "unknown key '" + u.getPropertyName() + "'" + inPath(u) + known;
     }
     Throwable root = e;
     while (root.getCause() != null && root.getCause() != root) root = root.getCause();

@@ -1,0 +1,102 @@
+package io.trireme.node.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Acknowledged writes survive kill -9: of the leader (brought back with {@code trireme node --config}) and of
+ * every node at once (brought back with {@code trireme up --detach} on the same directory).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class CrashRecoveryIT {
+  private static final int MAX_KEYS = 20_000;
+  private static final Duration MAX_WRITE_TIME = Duration.ofSeconds(60);
+
+  private TriremeCluster cluster;
+
+  @BeforeAll
+  void up() throws Exception {
+    cluster = TriremeCluster.up("crash-it", List.of("127.0.0.31", "127.0.0.32", "127.0.0.33"));
+  }
+
+  @AfterAll
+  void down() {
+    if (cluster != null) cluster.close();
+  }
+
+  @BeforeEach
+  void healthy() {
+    cluster.awaitHealthy();
+  }
+
+  @Test
+  void killLeader_duringWrites_noAcknowledgedWriteLost() throws Exception {
+    String leader = cluster.awaitLeader();
+    List<String> others = cluster.nodes().stream().filter(n -> !n.equals(leader)).map(cluster::endpoint).toList();
+    Set<String> acked;
+    try (AckedWriter writer = new AckedWriter("/crash/leader/", others, 4, MAX_KEYS, MAX_WRITE_TIME).start()) {
+      await("writes before the kill").atMost(Duration.ofSeconds(60)).until(() -> writer.ackedCount() >= 200);
+
+      cluster.kill9(leader);
+      int atKill = writer.ackedCount();
+      await("writes through the survivors after the kill").atMost(Duration.ofSeconds(60))
+          .until(() -> writer.ackedCount() >= atKill + 300);
+      acked = writer.stop();
+    }
+
+    String newLeader = cluster.awaitLeaderAmong(cluster.endpointsExcept(leader));
+    assertThat(newLeader).isNotEqualTo(leader);
+    cluster.restart(leader);
+    cluster.awaitHealthy();
+
+    assertEveryMemberHas("/crash/leader/", acked);
+  }
+
+  @Test
+  void killAll_duringWrites_restartWithUp_noAcknowledgedWriteLost() throws Exception {
+    Set<String> acked;
+    try (AckedWriter writer = new AckedWriter("/crash/all/", cluster.endpointList(), 4, MAX_KEYS, MAX_WRITE_TIME)
+        .start()) {
+      await("writes before the kill").atMost(Duration.ofSeconds(60)).until(() -> writer.ackedCount() >= 500);
+      cluster.kill9All();
+      acked = writer.stop();
+    }
+
+    Cmd.Result up = cluster.upAgain();
+    assertThat(up.out()).contains("reusing the cluster in " + cluster.dir());
+    cluster.awaitHealthy();
+
+    assertEveryMemberHas("/crash/all/", acked);
+  }
+
+  /** A linearizable read through every member sees every key, and so does each member's own copy. */
+  private void assertEveryMemberHas(String prefix, Set<String> acked) {
+    assertThat(acked).isNotEmpty();
+    for (String ep : cluster.endpointList()) {
+      Etcdctl one = cluster.etcdctl().on(ep);
+      assertThat(keys(one, prefix, "l")).as("linearizable read through %s", ep).containsAll(acked);
+      await("serializable read on " + ep + " catches up").atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(500))
+          .untilAsserted(() -> assertThat(keys(one, prefix, "s")).containsAll(acked));
+    }
+  }
+
+  private static Set<String> keys(Etcdctl etcdctl, String prefix, String consistency) {
+    Cmd.Result r = etcdctl.runLong(Duration.ofSeconds(60), "get", prefix, "--prefix", "--keys-only",
+        "--consistency=" + consistency);
+    if (!r.ok()) throw new AssertionError("etcdctl get failed: " + r);
+    Set<String> keys = new HashSet<>();
+    r.out().lines().filter(l -> !l.isEmpty()).forEach(keys::add);
+    return keys;
+  }
+}

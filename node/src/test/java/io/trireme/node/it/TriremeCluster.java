@@ -1,0 +1,194 @@
+package io.trireme.node.it;
+
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * A cluster started with {@code bin/trireme up --detach} in a fresh temp directory, on loopback addresses
+ * chosen by the test class. {@link #close()} stops everything it or the test started, also on failure.
+ */
+final class TriremeCluster implements AutoCloseable {
+  static final Duration UP_TIMEOUT = Duration.ofSeconds(180);
+
+  private final Path root;
+  private final Path dir;
+  private final List<String> addresses;
+  private final List<Process> restarted = new ArrayList<>();
+
+  private TriremeCluster(Path root, Path dir, List<String> addresses) {
+    this.root = root;
+    this.dir = dir;
+    this.addresses = List.copyOf(addresses);
+  }
+
+  /** The repository root, as failsafe passes it. */
+  static Path root() {
+    String r = System.getProperty("trireme.root");
+    if (r == null) throw new IllegalStateException("system property trireme.root is not set (run through failsafe)");
+    Path p = Path.of(r).toAbsolutePath();
+    if (!Files.isRegularFile(p.resolve("node/target/trireme.jar"))) {
+      throw new IllegalStateException(p + "/node/target/trireme.jar is missing; run `mvn package` first");
+    }
+    return p;
+  }
+
+  /** Starts a cluster of {@code addresses.size()} nodes in a new temp directory. */
+  static TriremeCluster up(String name, List<String> addresses) throws IOException {
+    Path base = Path.of(System.getProperty("trireme.test.tmp", System.getProperty("java.io.tmpdir")));
+    Files.createDirectories(base);
+    TriremeCluster c = new TriremeCluster(root(), Files.createTempDirectory(base, name + "-"), addresses);
+    try {
+      c.upAgain();
+    } catch (RuntimeException | Error e) {
+      c.close();
+      throw e;
+    }
+    return c;
+  }
+
+  /** {@code bin/trireme up --detach} on this cluster's directory (a restart when it exists). */
+  Cmd.Result upAgain() {
+    Cmd.Result r = trireme("up", "--detach", "--dir", dir.toString(), "--addresses", String.join(",", addresses));
+    if (!r.ok()) throw new AssertionError("trireme up failed: " + r);
+    return r;
+  }
+
+  Cmd.Result trireme(String... args) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(root.resolve("bin/trireme").toString());
+    cmd.addAll(List.of(args));
+    return Cmd.run(cmd, Map.of(), null, UP_TIMEOUT);
+  }
+
+  Path dir() {
+    return dir;
+  }
+
+  List<String> nodes() {
+    List<String> names = new ArrayList<>();
+    for (int i = 1; i <= addresses.size(); i++) names.add("node" + i);
+    return names;
+  }
+
+  String endpoint(String node) {
+    return addresses.get(Integer.parseInt(node.substring("node".length())) - 1) + ":2379";
+  }
+
+  List<String> endpointList() {
+    return nodes().stream().map(this::endpoint).toList();
+  }
+
+  String endpoints() {
+    return String.join(",", endpointList());
+  }
+
+  String endpointsExcept(String node) {
+    return nodes().stream().filter(n -> !n.equals(node)).map(this::endpoint).collect(Collectors.joining(","));
+  }
+
+  Etcdctl etcdctl() {
+    return new Etcdctl(endpoints());
+  }
+
+  long pid(String node) throws IOException {
+    return Long.parseLong(Files.readString(dir.resolve(node).resolve("pid")).trim());
+  }
+
+  /** SIGKILL, and wait until the process is gone. */
+  void kill9(String node) throws IOException {
+    ProcessHandle p = ProcessHandle.of(pid(node)).orElseThrow(() -> new AssertionError(node + " is not running"));
+    p.destroyForcibly();
+    p.onExit().join();
+  }
+
+  /** SIGKILL to every node at once, then wait until all are gone. */
+  void kill9All() throws IOException {
+    List<ProcessHandle> handles = new ArrayList<>();
+    for (String n : nodes()) ProcessHandle.of(pid(n)).ifPresent(handles::add);
+    handles.forEach(ProcessHandle::destroyForcibly);
+    handles.forEach(h -> h.onExit().join());
+  }
+
+  /** {@code bin/trireme node --config <dir>/<node>/node.yaml} in the background, as a person would. */
+  void restart(String node) {
+    List<String> cmd = List.of(root.resolve("bin/trireme").toString(), "node", "--config",
+        dir.resolve(node).resolve("node.yaml").toString());
+    restarted.add(Cmd.background(cmd, Map.of(), dir.resolve(node).resolve("node.log")));
+  }
+
+  /** The current store leader as {@code etcdctl endpoint status} reports it (all members must agree). */
+  Optional<String> leader() {
+    return leaderOf(etcdctl(), addresses.size());
+  }
+
+  private Optional<String> leaderOf(Etcdctl etcdctl, int expectedMembers) {
+    Cmd.Result r = etcdctl.run("endpoint", "status", "-w", "json");
+    if (!r.ok()) return Optional.empty();
+    JsonNode all;
+    try {
+      all = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out());
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+    if (all.size() != expectedMembers) return Optional.empty();
+    long leaderId = Etcdctl.id(all.get(0).path("Status").path("leader"));
+    for (JsonNode s : all) {
+      if (Etcdctl.id(s.path("Status").path("leader")) != leaderId) return Optional.empty();
+    }
+    for (JsonNode s : all) {
+      if (Etcdctl.id(s.path("Status").path("header").path("member_id")) == leaderId) {
+        String ep = s.path("Endpoint").asText();
+        return nodes().stream().filter(n -> endpoint(n).equals(ep)).findFirst();
+      }
+    }
+    return Optional.empty();
+  }
+
+  String awaitLeader() {
+    return await("a leader all members agree on").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+        .until(this::leader, Optional::isPresent).orElseThrow();
+  }
+
+  /** A leader that the members behind {@code endpoints} agree on (for when one member is down). */
+  String awaitLeaderAmong(String someEndpoints) {
+    Etcdctl some = etcdctl().on(someEndpoints);
+    int expected = someEndpoints.split(",").length;
+    return await("a leader among " + someEndpoints).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300))
+        .until(() -> leaderOf(some, expected), Optional::isPresent).orElseThrow();
+  }
+
+  /** Every endpoint reports healthy to {@code etcdctl endpoint health}. */
+  void awaitHealthy() {
+    await("all endpoints healthy").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+        .until(() -> etcdctl().run("endpoint", "health").ok());
+  }
+
+  String log(String node) {
+    try {
+      return Files.readString(dir.resolve(node).resolve("node.log"));
+    } catch (IOException e) {
+      return "(no log: " + e + ")";
+    }
+  }
+
+  @Override
+  public void close() {
+    trireme("down", "--dir", dir.toString(), "--timeout", "20");
+    for (Process p : restarted) {
+      if (p.isAlive()) {
+        p.destroyForcibly();
+        p.onExit().join();
+      }
+    }
+  }
+}

@@ -80,7 +80,7 @@ trap cleanup EXIT
 trap 'log interrupted; exit 130' INT TERM
 
 log "building the benchmark"
-(cd "$root" && mvn -B -q -o -pl benchmarks -am install -DskipTests)
+(cd "$root" && mvn -B -q -o -pl benchmarks -am install -DskipTests) >&2
 (cd "$root" && mvn -B -q -o -pl benchmarks dependency:build-classpath -Dmdep.outputFile="$work/classpath" >/dev/null)
 cp="$root/benchmarks/target/classes:$(cat "$work/classpath")"
 
@@ -128,6 +128,14 @@ measure() {
     "${extra[@]}" >"$part" || log "$system run $run: load phases FAILED (see the log above)"
   cat "$part" >>"$report"; cat "$part"
   check_perf "$system" "$run" "$endpoints"
+  if [[ $load != none ]]; then
+    # etcd 3.4's reads fall several-fold once check perf has deleted its keys: measure reads again
+    log "$system run $run: linearizable reads after check perf"
+    bench --endpoints "$endpoints" --duration "$duration" --system "$system" --run "$run" --out "$jsonl" \
+      "${extra[@]}" --phases range-lin --lin-clients 64 --phase-suffix @after-check-perf >"$part" \
+      || log "$system run $run: reads after check perf FAILED (see the log above)"
+    cat "$part" >>"$report"; cat "$part"
+  fi
   log "$system run $run: leader failover, $trials trials"
   bench --endpoints "$endpoints" --phases failover --trials "$trials" --system "$system" --run "$run" \
     --out "$jsonl" --cmd-log "$work/commands-$system-$run.log" \

@@ -27,6 +27,7 @@ import java.util.Set;
  * @param trials       failover trials
  * @param killCmd      shell command that kills one member (placeholders, see {@link MemberCommand})
  * @param restartCmd   shell command that brings the killed member back (must return once it is started)
+ * @param phaseSuffix  appended to the load phases' labels (e.g. {@code @after-check-perf}), may be empty
  * @param system       label written into every JSON line (e.g. etcd, trireme)
  * @param run          run number written into every JSON line
  * @param out          JSON-lines file to append to, or null
@@ -48,6 +49,7 @@ public record BenchOptions(
     int trials,
     String killCmd,
     String restartCmd,
+    String phaseSuffix,
     String system,
     int run,
     Path out,
@@ -95,6 +97,7 @@ public record BenchOptions(
         --trials N           failover trials (default 5)
         --kill-cmd CMD       sh command killing a member; {name} {id} {endpoint} {host} {port} {index}
         --restart-cmd CMD    sh command restarting it (same placeholders; must return once started)
+        --phase-suffix TEXT  appended to the load phases' labels, e.g. @after-check-perf
         --system LABEL       label in the JSON lines (default: store)
         --run N              run number in the JSON lines (default 1)
         --out FILE           append one JSON line per metric to FILE
@@ -147,6 +150,7 @@ public record BenchOptions(
         throw new IllegalArgumentException("the failover phase needs at least 3 endpoints");
       }
     }
+    phaseSuffix = phaseSuffix == null ? "" : phaseSuffix.strip();
     if (system == null || system.isBlank()) {
       throw new IllegalArgumentException("--system must not be blank");
     }
@@ -176,6 +180,7 @@ public record BenchOptions(
     int trials = 5;
     String killCmd = null;
     String restartCmd = null;
+    String phaseSuffix = "";
     String system = "store";
     int run = 1;
     Path out = null;
@@ -210,6 +215,7 @@ public record BenchOptions(
         case "--trials" -> trials = (int) number(flag, v);
         case "--kill-cmd" -> killCmd = v;
         case "--restart-cmd" -> restartCmd = v;
+        case "--phase-suffix" -> phaseSuffix = v;
         case "--system" -> system = v;
         case "--run" -> run = (int) number(flag, v);
         case "--out" -> out = Path.of(v);
@@ -218,8 +224,8 @@ public record BenchOptions(
       }
     }
     return new BenchOptions(endpoints, phases, duration, warmup, maxOps, valueSize, keysPerClient,
-        putClients, linClients, serClients, rangeKeys, watchRate, trials, killCmd, restartCmd, system,
-        run, out, cmdLog);
+        putClients, linClients, serClients, rangeKeys, watchRate, trials, killCmd, restartCmd, phaseSuffix,
+        system, run, out, cmdLog);
   }
 
   private static List<String> splitList(String v) {

@@ -64,20 +64,20 @@ final class FailoverPhase {
       kill.run(leader, options.cmdLog(), COMMAND_LIMIT);
       long killed = System.nanoTime();
       String key = "/bench/failover/" + options.run() + "/" + trial;
-      PutResponse first = firstPutAfter(leader.index() - 1, key);
+      Recovery first = firstPutAfter(leader.index() - 1, key);
       if (first == null) {
         failed++;
         LOG.warn("failover trial {}: no put succeeded within {}", trial, RECOVERY_LIMIT);
       } else {
-        double ms = (recoveredAt - killed) / 1e6;
+        double ms = (first.atNanos() - killed) / 1e6;
         metrics.add(new Metric("failover", "put-after-kill", ms, "ms", Metric.Better.LOWER));
         LOG.info("failover trial {}: first put after {} ms ({} failed attempts)", trial,
-            String.format("%.0f", ms), attemptsFailed);
+            String.format("%.0f", ms), first.failedAttempts());
       }
       channels.resetConnectBackoff();
       restart.run(leader, options.cmdLog(), COMMAND_LIMIT);
       long restarted = System.nanoTime();
-      long revision = first == null ? 0 : first.getHeader().getRevision();
+      long revision = first == null ? 0 : first.response().getHeader().getRevision();
       awaitRejoined(leader, key, revision);
       double rejoinMs = (System.nanoTime() - restarted) / 1e6;
       metrics.add(new Metric("failover", "rejoin", rejoinMs, "ms", Metric.Better.LOWER));
@@ -88,18 +88,19 @@ final class FailoverPhase {
     return metrics;
   }
 
-  private volatile long recoveredAt;
-  private volatile long attemptsFailed;
+  /** The first successful put after the kill, when it completed, and how many attempts failed before. */
+  private record Recovery(PutResponse response, long atNanos, long failedAttempts) {
+  }
 
   /** Sends puts to the endpoints other than {@code killedIndex} until one succeeds; null on timeout. */
-  private PutResponse firstPutAfter(int killedIndex, String key) throws InterruptedException {
+  private Recovery firstPutAfter(int killedIndex, String key) throws InterruptedException {
     List<Integer> others = new ArrayList<>();
     for (int i = 0; i < channels.size(); i++) {
       if (i != killedIndex) {
         others.add(i);
       }
     }
-    CompletableFuture<PutResponse> first = new CompletableFuture<>();
+    CompletableFuture<Recovery> first = new CompletableFuture<>();
     AtomicLong attempt = new AtomicLong();
     AtomicLong failures = new AtomicLong();
     long maxAttempts = RECOVERY_LIMIT.toMillis() / ATTEMPT_INTERVAL_MS;
@@ -115,10 +116,7 @@ final class FailoverPhase {
           .put(request, new StreamObserver<>() {
             @Override
             public void onNext(PutResponse response) {
-              long now = System.nanoTime();
-              if (first.complete(response)) {
-                recoveredAt = now;
-              }
+              first.complete(new Recovery(response, System.nanoTime(), failures.get()));
             }
 
             @Override
@@ -140,7 +138,6 @@ final class FailoverPhase {
       throw new IllegalStateException(e.getCause());
     } finally {
       attempts.cancel(false);
-      attemptsFailed = failures.get();
     }
   }
 

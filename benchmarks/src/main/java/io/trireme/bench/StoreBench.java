@@ -108,15 +108,38 @@ public final class StoreBench {
     return new PutLoad(channels, options.valueSize(), options.keysPerClient());
   }
 
-  private void load(String label, int clients, ClosedLoop.ClientOp op) throws InterruptedException {
+  private void load(String phase, int clients, ClosedLoop.ClientOp op) throws InterruptedException {
+    String label = phase + options.phaseSuffix();
     if (!options.warmup().isZero()) {
       loop.run(label + "-warmup", clients, options.warmup(), options.maxOps(), op);
     }
+    long termBefore = raftTerm();
     PhaseResult r = loop.run(label, clients, options.duration(), options.maxOps(), op);
-    LOG.info("{}: {} {} ops/s p50 {} ms p99 {} ms errors {}", options.system(), label,
-        fmt(r.opsPerSec()), fmt(r.p50Ms()), fmt(r.p99Ms()), r.errors());
+    long termAfter = raftTerm();
+    double elections = termBefore > 0 && termAfter > 0 ? termAfter - termBefore : Double.NaN;
+    LOG.info("{}: {} {} ops/s p50 {} ms p99 {} ms errors {} elections {}", options.system(), label,
+        fmt(r.opsPerSec()), fmt(r.p50Ms()), fmt(r.p99Ms()), r.errors(), fmt(elections));
     loads.add(r);
-    publish(r.metrics());
+    List<Metric> produced = new ArrayList<>(r.metrics());
+    produced.add(new Metric(label, "elections", elections, "count", Metric.Better.LOWER));
+    publish(produced);
+  }
+
+  /**
+   * The highest Raft term any endpoint reports (0 if none reports one): a term that grows during a
+   * load phase means an election happened under load.
+   */
+  private long raftTerm() {
+    long term = 0;
+    for (int i = 0; i < channels.size(); i++) {
+      try {
+        term = Math.max(term, channels.maintenance(i).withDeadlineAfter(2, TimeUnit.SECONDS)
+            .status(StatusRequest.getDefaultInstance()).getRaftTerm());
+      } catch (StatusRuntimeException e) {
+        LOG.warn("{}: Status on {} failed: {}", options.system(), channels.endpoint(i), e.getStatus());
+      }
+    }
+    return term;
   }
 
   private void publish(List<Metric> produced) {
@@ -147,11 +170,14 @@ public final class StoreBench {
     if (!loads.isEmpty()) {
       out.printf("load phases: %s s measured after %s s warm-up each%n",
           fmt(options.duration().toMillis() / 1000.0), fmt(options.warmup().toMillis() / 1000.0));
-      out.printf("%-14s %7s %10s %9s %9s %9s %9s %7s%n", "phase", "clients", "ops/s", "p50 ms", "p99 ms",
-          "p99.9 ms", "max ms", "errors");
+      out.printf("%-14s %7s %10s %9s %9s %9s %9s %7s %9s%n", "phase", "clients", "ops/s", "p50 ms",
+          "p99 ms", "p99.9 ms", "max ms", "errors", "elections");
       for (PhaseResult r : loads) {
-        out.printf("%-14s %7d %10s %9s %9s %9s %9s %7d%n", r.phase(), r.clients(), fmt(r.opsPerSec()),
-            fmt(r.p50Ms()), fmt(r.p99Ms()), fmt(r.p999Ms()), fmt(r.maxMs()), r.errors());
+        String elections = metrics.stream()
+            .filter(m -> m.phase().equals(r.phase()) && m.name().equals("elections"))
+            .map(m -> fmt(m.value())).findFirst().orElse("-");
+        out.printf("%-14s %7d %10s %9s %9s %9s %9s %7d %9s%n", r.phase(), r.clients(), fmt(r.opsPerSec()),
+            fmt(r.p50Ms()), fmt(r.p99Ms()), fmt(r.p999Ms()), fmt(r.maxMs()), r.errors(), elections);
       }
     }
     List<Metric> others = metrics.stream().filter(m -> m.phase().equals("watch")).toList();

@@ -23,6 +23,7 @@ class BenchOptionsTest {
     assertThat(o.linClients()).containsExactly(16, 64);
     assertThat(o.serClients()).containsExactly(64);
     assertThat(o.out()).isNull();
+    assertThat(o.phaseSuffix()).isEmpty();
   }
 
   @Test
@@ -31,7 +32,7 @@ class BenchOptionsTest {
         "--duration", "2.5", "--warmup", "0", "--max-ops", "1_000", "--value-size", "64",
         "--keys-per-client", "10", "--put-clients", "1,2", "--lin-clients", "3", "--ser-clients", "4",
         "--range-keys", "50", "--watch-rate", "20", "--trials", "7", "--kill-cmd", "kill {name}",
-        "--restart-cmd", "start {name}", "--system", "etcd", "--run", "2", "--out", "/tmp/x.jsonl",
+        "--restart-cmd", "start {name}", "--phase-suffix", "@after", "--system", "etcd", "--run", "2", "--out", "/tmp/x.jsonl",
         "--cmd-log", "/tmp/cmd.log");
 
     assertThat(o.orderedPhases()).containsExactly(BenchOptions.Phase.PUT, BenchOptions.Phase.FAILOVER);
@@ -48,6 +49,7 @@ class BenchOptionsTest {
     assertThat(o.trials()).isEqualTo(7);
     assertThat(o.killCmd()).isEqualTo("kill {name}");
     assertThat(o.restartCmd()).isEqualTo("start {name}");
+    assertThat(o.phaseSuffix()).isEqualTo("@after");
     assertThat(o.system()).isEqualTo("etcd");
     assertThat(o.run()).isEqualTo(2);
     assertThat(o.out()).isEqualTo(Path.of("/tmp/x.jsonl"));

@@ -60,6 +60,13 @@ public record StoreConfig(
         10_000, Duration.ofMinutes(10), DEFAULT_MAX_REQUEST_BYTES, DEFAULT_MAX_TXN_OPS);
   }
 
+  /** etcd-style cluster id: a stable 64-bit hash of the cluster token and member names. */
+  public long clusterId() {
+    StringBuilder sb = new StringBuilder(clusterToken);
+    members.stream().map(StoreMember::name).sorted().forEach(n -> sb.append('/').append(n));
+    return StoreMember.fnv64(sb.toString());
+  }
+
   public StoreMember selfMember() {
     return members.stream().filter(m -> m.name().equals(self)).findFirst().orElseThrow();
   }

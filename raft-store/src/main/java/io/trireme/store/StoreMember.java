@@ -19,8 +19,12 @@ public record StoreMember(String name, InetSocketAddress raftAddress, InetSocket
 
   /** etcd-style member id: a stable 64-bit hash of the name (never 0). */
   public long id() {
+    return fnv64(name);
+  }
+
+  static long fnv64(String s) {
     long h = 0xcbf29ce484222325L; // FNV-1a 64
-    for (byte b : name.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
+    for (byte b : s.getBytes(java.nio.charset.StandardCharsets.UTF_8)) {
       h ^= (b & 0xff);
       h *= 0x100000001b3L;
     }

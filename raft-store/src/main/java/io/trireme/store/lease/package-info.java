@@ -1,0 +1,2 @@
+/** Lease timekeeping: deadlines by the local monotonic clock, acted on by the Raft leader only. */
+package io.trireme.store.lease;

@@ -1,0 +1,279 @@
+package io.trireme.store.raft;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.etcd.jetcd.api.CompactionRequest;
+import io.etcd.jetcd.api.CompactionResponse;
+import io.etcd.jetcd.api.DeleteRangeRequest;
+import io.etcd.jetcd.api.Event;
+import io.etcd.jetcd.api.LeaseGrantRequest;
+import io.etcd.jetcd.api.LeaseGrantResponse;
+import io.etcd.jetcd.api.LeaseKeepAliveRequest;
+import io.etcd.jetcd.api.LeaseKeepAliveResponse;
+import io.etcd.jetcd.api.LeaseRevokeRequest;
+import io.etcd.jetcd.api.LeaseRevokeResponse;
+import io.etcd.jetcd.api.PutRequest;
+import io.etcd.jetcd.api.RangeRequest;
+import io.etcd.jetcd.api.ResponseHeader;
+import io.etcd.jetcd.api.TxnRequest;
+import io.trireme.store.lease.LeaseClock;
+import io.trireme.store.mvcc.LeaseTable;
+import io.trireme.store.mvcc.MvccStore;
+import io.trireme.store.mvcc.RangeReader;
+import io.trireme.store.mvcc.SnapshotCodec;
+import io.trireme.store.mvcc.StoreException;
+import io.trireme.store.mvcc.TxnApplier;
+import io.trireme.store.mvcc.WriteTxn;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+import org.apache.ratis.io.MD5Hash;
+import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftGroupMemberId;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.protocol.TermIndex;
+import org.apache.ratis.server.storage.FileInfo;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.statemachine.TransactionContext;
+import org.apache.ratis.statemachine.impl.BaseStateMachine;
+import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
+import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
+import org.apache.ratis.util.MD5FileUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Ratis state machine: applies committed etcd requests to the {@link MvccStore} in log order,
+ * serves reads under a read lock, and snapshots the store together with the last applied term-index.
+ */
+public final class KvStateMachine extends BaseStateMachine {
+  private static final Logger LOG = LoggerFactory.getLogger(KvStateMachine.class);
+  /** etcd's minimum lease TTL with its default timings (3/2 election timeout, rounded up). */
+  static final long MIN_LEASE_TTL = 2;
+
+  private final String member;
+  private final MvccStore store = new MvccStore();
+  private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+  private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
+  private final LeaseClock leaseClock;
+  private final int maxTxnOps;
+  private volatile BiConsumer<Long, List<Event>> commitListener = (r, e) -> { };
+  private volatile Runnable leaderListener = () -> { };
+
+  public KvStateMachine(String member, LeaseClock leaseClock, int maxTxnOps) {
+    this.member = member;
+    this.leaseClock = leaseClock;
+    this.maxTxnOps = maxTxnOps;
+  }
+
+  /** Receives (revision, events) for every committed revision, in order, on the apply thread. */
+  public void onCommit(BiConsumer<Long, List<Event>> listener) {
+    this.commitListener = listener;
+  }
+
+  /** Runs when this member becomes the Raft leader. */
+  public void onLeadership(Runnable listener) {
+    this.leaderListener = listener;
+  }
+
+  @Override
+  public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
+    super.initialize(server, groupId, raftStorage);
+    storage.init(raftStorage);
+    reinitialize();
+  }
+
+  @Override
+  public void reinitialize() throws IOException {
+    SingleFileSnapshotInfo snap = storage.loadLatestSnapshot();
+    if (snap == null) return;
+    File file = snap.getFile().getPath().toFile();
+    MD5Hash md5 = snap.getFile().getFileDigest();
+    if (md5 != null) MD5FileUtil.verifySavedMD5(file, md5);
+    TermIndex ti = SimpleStateMachineStorage.getTermIndexFromSnapshotFile(file);
+    lock.writeLock().lock();
+    try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file.toPath())))) {
+      SnapshotCodec.read(store, in);
+      leaseClock.clear();
+      for (LeaseTable.Lease l : store.leases().all()) leaseClock.renew(l.id(), l.ttl());
+      setLastAppliedTermIndex(ti);
+    } finally {
+      lock.writeLock().unlock();
+    }
+    LOG.info("{}: loaded snapshot {} (revision {}, {} keys)", member, ti, store.revision(), store.keyCount());
+  }
+
+  @Override
+  public long takeSnapshot() throws IOException {
+    lock.readLock().lock();
+    try {
+      TermIndex last = getLastAppliedTermIndex();
+      if (last == null || last.getIndex() < 0) return -1;
+      File file = storage.getSnapshotFile(last.getTerm(), last.getIndex());
+      File tmp = new File(file.getParentFile(), file.getName() + ".tmp");
+      try (var fos = Files.newOutputStream(tmp.toPath());
+          DataOutputStream out = new DataOutputStream(new BufferedOutputStream(fos, 1 << 16))) {
+        SnapshotCodec.write(store, out);
+        out.flush();
+      }
+      try (var ch = java.nio.channels.FileChannel.open(tmp.toPath(), java.nio.file.StandardOpenOption.WRITE)) {
+        ch.force(true);
+      }
+      Files.move(tmp.toPath(), file.toPath(), StandardCopyOption.ATOMIC_MOVE);
+      MD5Hash md5 = MD5FileUtil.computeAndSaveMd5ForFile(file);
+      storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(file.toPath(), md5), last));
+      LOG.info("{}: snapshot at {} (revision {}, {} keys)", member, last, store.revision(), store.keyCount());
+      return last.getIndex();
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  @Override
+  public SimpleStateMachineStorage getStateMachineStorage() {
+    return storage;
+  }
+
+  @Override
+  public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
+    LogEntryProto entry = trx.getLogEntry();
+    byte[] data = entry.getStateMachineLogEntry().getLogData().toByteArray();
+    Message reply;
+    List<Event> events = List.of();
+    long rev;
+    lock.writeLock().lock();
+    try {
+      try {
+        WriteTxn w = store.beginWrite();
+        reply = apply(Op.of(data[0]), data, w);
+        events = store.commit(w);
+      } catch (StoreException e) {
+        reply = Codec.error(e);
+      } catch (InvalidProtocolBufferException | RuntimeException e) {
+        LOG.error("{}: cannot apply log entry {}", member, TermIndex.valueOf(entry), e);
+        reply = Codec.error(new StoreException(StoreException.Kind.CORRUPT, "bad command: " + e));
+      }
+      rev = store.revision();
+      updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
+    } finally {
+      lock.writeLock().unlock();
+    }
+    if (!events.isEmpty()) commitListener.accept(rev, events);
+    return CompletableFuture.completedFuture(reply);
+  }
+
+  private Message apply(Op op, byte[] data, WriteTxn w) throws InvalidProtocolBufferException {
+    return switch (op) {
+      case PUT -> Codec.ok(w.put(PutRequest.parseFrom(body(data))));
+      case DELETE_RANGE -> Codec.ok(w.deleteRange(DeleteRangeRequest.parseFrom(body(data))));
+      case TXN -> {
+        TxnRequest t = TxnRequest.parseFrom(body(data));
+        TxnApplier.checkShape(t, maxTxnOps);
+        yield Codec.ok(TxnApplier.apply(store, w, t));
+      }
+      case COMPACT -> {
+        CompactionRequest c = CompactionRequest.parseFrom(body(data));
+        store.compact(c.getRevision());
+        LOG.info("{}: compacted at revision {}", member, c.getRevision());
+        yield Codec.ok(CompactionResponse.newBuilder().setHeader(header()).build());
+      }
+      case LEASE_GRANT -> {
+        LeaseGrantRequest g = LeaseGrantRequest.parseFrom(body(data));
+        long ttl = Math.max(g.getTTL(), MIN_LEASE_TTL);
+        store.grantLease(g.getID(), ttl);
+        leaseClock.renew(g.getID(), ttl);
+        yield Codec.ok(LeaseGrantResponse.newBuilder().setHeader(header()).setID(g.getID()).setTTL(ttl).build());
+      }
+      case LEASE_REVOKE -> {
+        LeaseRevokeRequest r = LeaseRevokeRequest.parseFrom(body(data));
+        store.revokeLease(w, r.getID());
+        leaseClock.forget(r.getID());
+        yield Codec.ok(LeaseRevokeResponse.newBuilder().setHeader(header(w)).build());
+      }
+      case LEASE_KEEPALIVE -> {
+        LeaseKeepAliveRequest k = LeaseKeepAliveRequest.parseFrom(body(data));
+        LeaseTable.Lease l = store.leases().get(k.getID());
+        if (l == null) throw new StoreException(StoreException.Kind.LEASE_NOT_FOUND);
+        leaseClock.renew(l.id(), l.ttl());
+        yield Codec.ok(LeaseKeepAliveResponse.newBuilder().setHeader(header()).setID(l.id()).setTTL(l.ttl()).build());
+      }
+      case RANGE, READ_TXN -> throw new StoreException(StoreException.Kind.CORRUPT, "read in the log");
+    };
+  }
+
+  private ResponseHeader header() {
+    return ResponseHeader.newBuilder().setRevision(store.revision()).build();
+  }
+
+  private static ResponseHeader header(WriteTxn w) {
+    return ResponseHeader.newBuilder().setRevision(w.readRevision()).build();
+  }
+
+  private static com.google.protobuf.ByteString body(byte[] data) {
+    return com.google.protobuf.ByteString.copyFrom(data, 1, data.length - 1);
+  }
+
+  /** Linearizable reads arrive here through Ratis (after ReadIndex); serializable ones call {@link #read}. */
+  @Override
+  public CompletableFuture<Message> query(Message request) {
+    byte[] data = request.getContent().toByteArray();
+    try {
+      return CompletableFuture.completedFuture(switch (Op.of(data[0])) {
+        case RANGE -> Codec.ok(read(s -> RangeReader.range(s, parse(RangeRequest.parser(), data))));
+        case READ_TXN -> Codec.ok(read(s -> readOnlyTxn(s, parse(TxnRequest.parser(), data))));
+        default -> throw new StoreException(StoreException.Kind.CORRUPT, "not a read");
+      });
+    } catch (StoreException e) {
+      return CompletableFuture.completedFuture(Codec.error(e));
+    }
+  }
+
+  private static <T> T parse(com.google.protobuf.Parser<T> parser, byte[] data) {
+    try {
+      return parser.parseFrom(data, 1, data.length - 1);
+    } catch (InvalidProtocolBufferException e) {
+      throw new StoreException(StoreException.Kind.CORRUPT, "bad read request: " + e.getMessage());
+    }
+  }
+
+  /** A txn without writes in either branch, evaluated against a consistent view and never committed. */
+  public io.etcd.jetcd.api.TxnResponse readOnlyTxn(MvccStore s, TxnRequest t) {
+    TxnApplier.checkShape(t, maxTxnOps);
+    return TxnApplier.apply(s, s.beginWrite(), t);
+  }
+
+  /** Runs {@code f} against the store under the read lock (a consistent, possibly stale, view). */
+  public <T> T read(Function<MvccStore, T> f) {
+    lock.readLock().lock();
+    try {
+      return f.apply(store);
+    } finally {
+      lock.readLock().unlock();
+    }
+  }
+
+  @Override
+  public void notifyLeaderChanged(RaftGroupMemberId groupMemberId, RaftPeerId newLeaderId) {
+    super.notifyLeaderChanged(groupMemberId, newLeaderId);
+    if (groupMemberId.getPeerId().equals(newLeaderId)) {
+      read(s -> {
+        for (LeaseTable.Lease l : s.leases().all()) leaseClock.renew(l.id(), l.ttl());
+        return null;
+      });
+      LOG.info("{}: became store leader; extended {} leases", member, read(s -> s.leases().all().size()));
+      leaderListener.run();
+    }
+  }
+}

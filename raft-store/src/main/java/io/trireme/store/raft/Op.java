@@ -1,0 +1,14 @@
+package io.trireme.store.raft;
+
+/** What a replicated or read-only command does; the first byte of every Ratis message. */
+public enum Op {
+  PUT, DELETE_RANGE, TXN, COMPACT, LEASE_GRANT, LEASE_REVOKE, LEASE_KEEPALIVE, RANGE, READ_TXN;
+
+  private static final Op[] VALUES = values();
+
+  static Op of(byte b) {
+    int i = b & 0xff;
+    if (i >= VALUES.length) throw new IllegalArgumentException("unknown store op " + i);
+    return VALUES[i];
+  }
+}

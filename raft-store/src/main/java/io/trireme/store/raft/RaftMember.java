@@ -1,0 +1,261 @@
+package io.trireme.store.raft;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.MessageLite;
+import io.trireme.store.StoreConfig;
+import io.trireme.store.StoreMember;
+import io.trireme.store.mvcc.StoreException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftClientRequest;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.server.DivisionInfo;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.util.SizeInBytes;
+import org.apache.ratis.util.TimeDuration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This member's Ratis server plus the clients that submit to the group. Writes go through a Ratis
+ * client (which finds the leader and retries with the same call id, so the retry cache drops
+ * duplicates); linearizable reads are ReadIndex reads on the local server (served by followers too);
+ * serializable reads go straight to the local state machine.
+ */
+public final class RaftMember implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(RaftMember.class);
+  private static final int CLIENTS = 4;
+  /** etcd's request timeout with default timings: 5 s + 2 × election timeout. */
+  static final long REQUEST_TIMEOUT_MS = 7000;
+
+  private final StoreConfig config;
+  private final RaftGroup group;
+  private final RaftPeerId self;
+  private final KvStateMachine stateMachine;
+  private final RaftServer server;
+  private final RaftClient[] clients = new RaftClient[CLIENTS];
+  private final AtomicInteger nextClient = new AtomicInteger();
+  private final ClientId readerId = ClientId.randomId();
+  private final AtomicLong readCallId = new AtomicLong();
+
+  public RaftMember(StoreConfig config, KvStateMachine stateMachine) throws IOException {
+    this.config = config;
+    this.stateMachine = stateMachine;
+    this.self = RaftPeerId.valueOf(config.self());
+    List<RaftPeer> peers = config.members().stream().map(RaftMember::peer).toList();
+    this.group = RaftGroup.valueOf(groupId(config.clusterToken()), peers);
+    RaftProperties props = serverProperties(config);
+    this.server = RaftServer.newBuilder()
+        .setServerId(self)
+        .setGroup(group)
+        .setProperties(props)
+        .setStateMachine(stateMachine)
+        .setOption(RaftStorage.StartupOption.RECOVER)
+        .build();
+    RaftProperties clientProps = new RaftProperties();
+    RaftClientConfigKeys.Rpc.setRequestTimeout(clientProps, TimeDuration.valueOf(3, TimeUnit.SECONDS));
+    RaftClientConfigKeys.Async.setOutstandingRequestsMax(clientProps, 1024);
+    GrpcConfigKeys.setMessageSizeMax(clientProps, SizeInBytes.valueOf("8MB"));
+    for (int i = 0; i < CLIENTS; i++) {
+      clients[i] = RaftClient.newBuilder()
+          .setProperties(clientProps)
+          .setRaftGroup(group)
+          .setClientId(ClientId.randomId())
+          .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+              200, TimeDuration.valueOf(25, TimeUnit.MILLISECONDS)))
+          .build();
+    }
+  }
+
+  static RaftGroupId groupId(String token) {
+    return RaftGroupId.valueOf(UUID.nameUUIDFromBytes(("trireme/" + token).getBytes(StandardCharsets.UTF_8)));
+  }
+
+  private static RaftPeer peer(StoreMember m) {
+    return RaftPeer.newBuilder().setId(m.name())
+        .setAddress(m.raftAddress().getHostString() + ":" + m.raftAddress().getPort()).build();
+  }
+
+  /** Ratis settings chosen for a JVM on a small machine; see README "Store timings". */
+  static RaftProperties serverProperties(StoreConfig c) {
+    RaftProperties p = new RaftProperties();
+    RaftServerConfigKeys.setStorageDir(p, List.of(c.dataDir().resolve("raft").toFile()));
+    StoreMember me = c.selfMember();
+    GrpcConfigKeys.Server.setHost(p, me.raftAddress().getHostString());
+    GrpcConfigKeys.Server.setPort(p, me.raftAddress().getPort());
+    GrpcConfigKeys.setMessageSizeMax(p, SizeInBytes.valueOf("16MB"));
+    RaftServerConfigKeys.Rpc.setTimeoutMin(p, ms(c.electionTimeoutMin().toMillis()));
+    RaftServerConfigKeys.Rpc.setTimeoutMax(p, ms(c.electionTimeoutMax().toMillis()));
+    RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMin(p, ms(c.electionTimeoutMin().toMillis()));
+    RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMax(p, ms(c.electionTimeoutMax().toMillis()));
+    RaftServerConfigKeys.Rpc.setRequestTimeout(p, ms(Math.max(3000, c.electionTimeoutMax().toMillis() * 3)));
+    RaftServerConfigKeys.LeaderElection.setPreVote(p, true);
+    RaftServerConfigKeys.LeaderElection.setLeaderStepDownWaitTime(p, ms(c.electionTimeoutMax().toMillis() * 2));
+    RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
+    RaftServerConfigKeys.Read.setTimeout(p, ms(REQUEST_TIMEOUT_MS));
+    RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
+    RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, c.snapshotEveryEntries());
+    RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, 2);
+    RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
+    RaftServerConfigKeys.Log.setPurgeGap(p, (int) Math.min(Integer.MAX_VALUE, c.snapshotEveryEntries()));
+    RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf("32MB"));
+    RaftServerConfigKeys.Log.setWriteBufferSize(p, SizeInBytes.valueOf("9MB"));
+    RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, SizeInBytes.valueOf("8MB"));
+    RaftServerConfigKeys.Log.Appender.setWaitTimeMin(p, TimeDuration.ZERO);
+    RaftServerConfigKeys.Log.Appender.setInstallSnapshotEnabled(p, true);
+    RaftServerConfigKeys.Log.setUnsafeFlushEnabled(p, false);
+    return p;
+  }
+
+  private static TimeDuration ms(long millis) {
+    return TimeDuration.valueOf(millis, TimeUnit.MILLISECONDS);
+  }
+
+  public void start() throws IOException {
+    server.start();
+    LOG.info("{}: raft member started on {} (group {})", config.self(), config.selfMember().raftAddress(),
+        group.getGroupId());
+  }
+
+  public KvStateMachine stateMachine() {
+    return stateMachine;
+  }
+
+  private DivisionInfo info() {
+    try {
+      return server.getDivision(group.getGroupId()).getInfo();
+    } catch (IOException e) {
+      throw new StoreException(StoreException.Kind.STOPPED, "raft member is not running");
+    }
+  }
+
+  public boolean isLeader() {
+    DivisionInfo i = info();
+    return i.isLeader() && i.isLeaderReady();
+  }
+
+  public Optional<String> leader() {
+    RaftPeerId id = info().getLeaderId();
+    return id == null ? Optional.empty() : Optional.of(id.toString());
+  }
+
+  public long term() {
+    return info().getCurrentTerm();
+  }
+
+  public long appliedIndex() {
+    return info().getLastAppliedIndex();
+  }
+
+  public long commitIndex() {
+    try {
+      return server.getDivision(group.getGroupId()).getRaftLog().getLastCommittedIndex();
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
+  /** Replicates a command; completes with the response bytes or a StoreException. */
+  public CompletableFuture<ByteString> write(Op op, MessageLite request) {
+    RaftClient c = clients[Math.floorMod(nextClient.getAndIncrement(), CLIENTS)];
+    return complete(c.async().send(Codec.command(op, request)));
+  }
+
+  /** A linearizable read: ReadIndex on this member, falling back to the leader through a client. */
+  public CompletableFuture<ByteString> linearizableRead(Op op, MessageLite request) {
+    Message msg = Codec.command(op, request);
+    RaftClientRequest req = RaftClientRequest.newBuilder()
+        .setClientId(readerId)
+        .setServerId(self)
+        .setGroupId(group.getGroupId())
+        .setCallId(readCallId.incrementAndGet())
+        .setMessage(msg)
+        .setType(RaftClientRequest.readRequestType())
+        .build();
+    CompletableFuture<RaftClientReply> local;
+    try {
+      local = server.submitClientRequestAsync(req);
+    } catch (IOException e) {
+      local = CompletableFuture.failedFuture(e);
+    }
+    CompletableFuture<RaftClientReply> reply = local.handle((r, err) -> {
+      if (err == null && r.isSuccess()) return CompletableFuture.completedFuture(r);
+      RaftClient c = clients[Math.floorMod(nextClient.getAndIncrement(), CLIENTS)];
+      return c.async().sendReadOnly(msg);
+    }).thenCompose(f -> f);
+    return complete(reply);
+  }
+
+  private static CompletableFuture<ByteString> complete(CompletableFuture<RaftClientReply> reply) {
+    return reply.orTimeout(REQUEST_TIMEOUT_MS, TimeUnit.MILLISECONDS).handle((r, err) -> {
+      if (err != null) throw new CompletionException(translate(err));
+      if (!r.isSuccess()) {
+        throw new CompletionException(translate(r.getException()));
+      }
+      return Codec.reply(r.getMessage().getContent());
+    });
+  }
+
+  private static StoreException translate(Throwable err) {
+    Throwable t = err;
+    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+      t = t.getCause();
+    }
+    if (t instanceof StoreException se) return se;
+    if (t instanceof TimeoutException) return new StoreException(StoreException.Kind.TIMEOUT);
+    if (t instanceof org.apache.ratis.protocol.exceptions.NotLeaderException
+        || t instanceof org.apache.ratis.protocol.exceptions.LeaderNotReadyException) {
+      return new StoreException(StoreException.Kind.NO_LEADER);
+    }
+    if (t instanceof org.apache.ratis.protocol.exceptions.AlreadyClosedException) {
+      return new StoreException(StoreException.Kind.STOPPED, "server stopping");
+    }
+    LOG.debug("store request failed", t);
+    return new StoreException(StoreException.Kind.TIMEOUT, String.valueOf(t));
+  }
+
+  /** Asks Ratis to move leadership to {@code target} (etcd's MoveLeader). */
+  public void transferLeadership(String target, long timeoutMs) throws IOException {
+    RaftClientReply r = clients[0].admin().transferLeadership(RaftPeerId.valueOf(target), timeoutMs);
+    if (!r.isSuccess()) throw new IOException("transfer leadership failed: " + r.getException());
+  }
+
+  @Override
+  public void close() {
+    for (RaftClient c : clients) {
+      try {
+        c.close();
+      } catch (IOException | RuntimeException e) {
+        LOG.debug("closing raft client", e);
+      }
+    }
+    try {
+      server.close();
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("{}: closing raft server", config.self(), e);
+    }
+  }
+}

@@ -1,0 +1,139 @@
+package io.trireme.store;
+
+import io.etcd.jetcd.api.KVGrpc;
+import io.etcd.jetcd.api.MaintenanceGrpc;
+import io.etcd.jetcd.api.StatusRequest;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.NettyChannelBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.awaitility.Awaitility;
+
+/** Three (or N) store members in this JVM on 127.0.0.1 with free ports, for *IT tests. */
+public final class InJvmCluster implements AutoCloseable {
+  private final Path dir;
+  private final List<StoreMember> members = new ArrayList<>();
+  private final StoreServer[] servers;
+  private final List<ManagedChannel> channels = new ArrayList<>();
+  private final long snapshotEvery;
+
+  public InJvmCluster(int n, long snapshotEvery) throws IOException {
+    this.dir = Files.createTempDirectory("trireme-store-it");
+    this.snapshotEvery = snapshotEvery;
+    for (int i = 1; i <= n; i++) {
+      members.add(new StoreMember("m" + i, new InetSocketAddress("127.0.0.1", freePort()),
+          new InetSocketAddress("127.0.0.1", freePort())));
+    }
+    servers = new StoreServer[n];
+    for (int i = 0; i < n; i++) start(i);
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
+      return s.getLocalPort();
+    }
+  }
+
+  public StoreConfig config(int i) {
+    StoreConfig d = StoreConfig.defaults(members.get(i).name(), dir.resolve(members.get(i).name()), members);
+    return new StoreConfig(d.self(), d.dataDir(), d.members(), d.clusterToken(), d.electionTimeoutMin(),
+        d.electionTimeoutMax(), snapshotEvery, Duration.ofMillis(500), d.maxRequestBytes(), d.maxTxnOps());
+  }
+
+  public void start(int i) {
+    try {
+      servers[i] = StoreServer.start(config(i));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public void stop(int i) {
+    if (servers[i] != null) {
+      servers[i].close();
+      servers[i] = null;
+    }
+  }
+
+  /** Stops member i and deletes its data directory. */
+  public void wipe(int i) throws IOException {
+    stop(i);
+    try (Stream<Path> files = Files.walk(dir.resolve(members.get(i).name()))) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+
+  public StoreServer server(int i) {
+    return servers[i];
+  }
+
+  public int size() {
+    return servers.length;
+  }
+
+  public StoreMember member(int i) {
+    return members.get(i);
+  }
+
+  public String endpoints() {
+    return String.join(",", members.stream().map(m -> "127.0.0.1:" + m.clientAddress().getPort()).toList());
+  }
+
+  public ManagedChannel channel(int i) {
+    ManagedChannel c = NettyChannelBuilder.forAddress(members.get(i).clientAddress()).usePlaintext()
+        .maxInboundMessageSize(64 << 20).build();
+    channels.add(c);
+    return c;
+  }
+
+  public KVGrpc.KVBlockingStub kv(int i) {
+    return KVGrpc.newBlockingStub(channel(i)).withDeadlineAfter(30, TimeUnit.SECONDS);
+  }
+
+  /** Waits until every running member agrees on one leader; returns its index. */
+  public int awaitLeader() {
+    int[] leader = {-1};
+    Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> {
+      Optional<String> name = Optional.empty();
+      for (StoreServer s : servers) {
+        if (s == null) continue;
+        Optional<String> l = s.leaderName();
+        if (l.isEmpty() || (name.isPresent() && !name.equals(l))) return false;
+        name = l;
+      }
+      if (name.isEmpty()) return false;
+      for (int i = 0; i < servers.length; i++) {
+        if (servers[i] != null && members.get(i).name().equals(name.get()) && servers[i].isLeader()) {
+          leader[0] = i;
+          return true;
+        }
+      }
+      return false;
+    });
+    return leader[0];
+  }
+
+  public long status(int i) {
+    return MaintenanceGrpc.newBlockingStub(channel(i)).status(StatusRequest.getDefaultInstance()).getLeader();
+  }
+
+  @Override
+  public void close() throws IOException {
+    channels.forEach(ManagedChannel::shutdownNow);
+    for (int i = 0; i < servers.length; i++) stop(i);
+    try (Stream<Path> files = Files.walk(dir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+}

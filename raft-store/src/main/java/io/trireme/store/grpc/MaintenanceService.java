@@ -86,6 +86,10 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
         }
         return s.revision();
       });
+      // etcd's snapshot is a bbolt file (whole 512-byte pages) followed by its sha256; etcdctl checks
+      // that shape, so the payload is padded with zeros to whole pages (our reader ignores the tail).
+      int pad = (512 - bytes.size() % 512) % 512;
+      bytes.write(new byte[pad]);
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
       bytes.write(sha.digest(bytes.toByteArray())); // etcd appends the sha256 of the payload
       data = bytes.toByteArray();

@@ -22,6 +22,9 @@ import java.util.Optional;
  * priority-0 advert; regaining it makes the router eligible again only after {@code hysteresis}. A preempting
  * backup waits {@code preemptDelay} after it first sees a lower-priority master.
  *
+ * <p>When a master leaves, {@link ElectionAction.GiveUp} comes before the priority-0 {@link
+ * ElectionAction.SendAdvert}: the address must be gone before the others are told to take it.
+ *
  * <p>Not thread-safe: one thread feeds all events. {@link #nextDeadline()} tells the caller when to deliver the
  * next {@link ElectionEvent.TimerFired}.
  */
@@ -199,12 +202,12 @@ public final class Election {
             switch (role) {
                 case INIT, BACKUP -> { }
                 case MASTER -> {
-                    out.add(new SendAdvert(ElectionSettings.LEAVING));
                     role = Role.BACKUP;
                     advertDueAt = NEVER;
                     masterAdvertIntervalNanos = ownAdvertIntervalNanos;
                     masterDownAt = NEVER;
                     out.add(new GiveUp("health lost"));
+                    out.add(new SendAdvert(ElectionSettings.LEAVING));
                     setOwner(null, out);
                 }
             }
@@ -222,9 +225,9 @@ public final class Election {
             case INIT -> { }
             case BACKUP -> role = Role.INIT;
             case MASTER -> {
-                out.add(new SendAdvert(ElectionSettings.LEAVING));
                 role = Role.INIT;
                 out.add(new GiveUp("shutdown"));
+                out.add(new SendAdvert(ElectionSettings.LEAVING));
             }
         }
         masterDownAt = NEVER;

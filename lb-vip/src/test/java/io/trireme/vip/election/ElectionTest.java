@@ -229,8 +229,8 @@ class ElectionTest {
         List<ElectionAction> actions = e.handle(new HealthChanged(false));
 
         assertThat(actions).hasSize(3);
-        assertThat(actions.get(0)).isEqualTo(new SendAdvert(0));
-        assertThat(actions.get(1)).isInstanceOf(GiveUp.class);
+        assertThat(actions.get(0)).isInstanceOf(GiveUp.class);
+        assertThat(actions.get(1)).isEqualTo(new SendAdvert(0));
         assertThat(actions.get(2)).isEqualTo(new OwnerChanged(Optional.empty()));
         assertThat(e.state().role()).isEqualTo(Role.BACKUP);
     }
@@ -282,8 +282,8 @@ class ElectionTest {
         e.handle(new Start(true));
         fireAt(e, e.nextDeadline());
         List<ElectionAction> actions = e.handle(new Shutdown());
-        assertThat(actions.get(0)).isEqualTo(new SendAdvert(0));
-        assertThat(actions.get(1)).isInstanceOf(GiveUp.class);
+        assertThat(actions.get(0)).isInstanceOf(GiveUp.class);
+        assertThat(actions.get(1)).isEqualTo(new SendAdvert(0));
         assertThat(e.state()).isEqualTo(new ElectionState.Init());
         assertThat(e.nextDeadline()).isEqualTo(Election.NEVER);
     }

@@ -1,0 +1,200 @@
+package io.trireme.apiserver;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.grpc.Channel;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import io.trireme.apiserver.admission.NamespaceLifecycle;
+import io.trireme.apiserver.auth.Authenticator;
+import io.trireme.apiserver.auth.TokenFile;
+import io.trireme.apiserver.discovery.Discovery;
+import io.trireme.apiserver.health.HealthCheck;
+import io.trireme.apiserver.health.HealthEndpoint;
+import io.trireme.apiserver.http.ApiHandler;
+import io.trireme.apiserver.http.ApiServerInitializer;
+import io.trireme.apiserver.http.ResourceHandler;
+import io.trireme.apiserver.pki.CertifiedKey;
+import io.trireme.apiserver.pki.Pki;
+import io.trireme.apiserver.registry.Resources;
+import io.trireme.apiserver.registry.core.namespace.NamespaceStrategy;
+import io.trireme.apiserver.registry.generic.GenericStore;
+import io.trireme.apiserver.registry.generic.Registry;
+import io.trireme.apiserver.registry.generic.ResourceStrategy;
+import io.trireme.apiserver.registry.generic.WriteOptions;
+import io.trireme.apiserver.status.ApiException;
+import io.trireme.apiserver.storage.EtcdKv;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Kubernetes-compatible API server over the etcd v3 API: HTTPS only, client-certificate and bearer-token
+ * authentication, discovery, health, and the registered resources. {@link #start()} binds; {@link #close()}
+ * stops. The store channel belongs to the caller.
+ */
+public final class ApiServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
+  static final List<String> BOOTSTRAP_NAMESPACES = List.of("default", "kube-system", "kube-public",
+      "kube-node-lease");
+
+  private final ApiServerConfig config;
+  private final EtcdKv kv;
+  private final WriteCondition writeCondition;
+  private final Clock clock;
+  private final Registry registry = new Registry();
+  private final ScheduledExecutorService scheduler;
+  private final AtomicBoolean bootstrapped = new AtomicBoolean();
+  private final CertifiedKey serving;
+  private EventLoopGroup boss;
+  private EventLoopGroup workers;
+  private InetSocketAddress address;
+  private volatile boolean closed;
+
+  public ApiServer(ApiServerConfig config, Channel store) {
+    this(config, store, WriteCondition.NONE, Clock.systemUTC());
+  }
+
+  public ApiServer(ApiServerConfig config, Channel store, WriteCondition writeCondition, Clock clock) {
+    this.config = config;
+    this.kv = new EtcdKv(store, config.storeTimeout().toMillis());
+    this.writeCondition = writeCondition;
+    this.clock = clock;
+    this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "apiserver-" + config.nodeName() + "-timer");
+      t.setDaemon(true);
+      return t;
+    });
+    List<io.trireme.apiserver.registry.generic.Admission> admission = List.of(new NamespaceLifecycle(kv));
+    for (ResourceStrategy s : Resources.all()) {
+      registry.register(new GenericStore(s, kv, clock, admission, scheduler,
+          config.bookmarkInterval().toMillis()));
+    }
+    this.serving = new Pki(clock).issueServing(config.ca(), config.servingNames(), Duration.ofDays(365));
+  }
+
+  /** Binds the HTTPS port and starts creating the bootstrap namespaces. */
+  public synchronized InetSocketAddress start() throws InterruptedException {
+    if (address != null) {
+      return address;
+    }
+    TokenFile tokens;
+    try {
+      tokens = config.tokenFile() == null ? TokenFile.empty() : TokenFile.read(config.tokenFile());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read token file " + config.tokenFile(), e);
+    }
+    SslContext ssl;
+    try {
+      ssl = SslContextBuilder.forServer(serving.privateKey(), serving.certificate(), config.ca().certificate())
+          .trustManager(config.ca().certificate()).clientAuth(ClientAuth.OPTIONAL)
+          .protocols("TLSv1.3", "TLSv1.2").sslProvider(SslProvider.JDK).build();
+    } catch (SSLException e) {
+      throw new IllegalStateException("cannot build the TLS context", e);
+    }
+    HealthCheck ping = check("ping", () -> CompletableFuture.completedFuture(null));
+    HealthCheck etcd = check("etcd", () -> kv.get("/registry/health").handle((r, err) ->
+        err == null ? null : ApiException.of(err).getMessage()));
+    HealthCheck boot = check("poststarthook/bootstrap-namespaces", () -> CompletableFuture.completedFuture(
+        bootstrapped.get() ? null : "not finished"));
+    Map<String, HealthEndpoint> health = Map.of(
+        "healthz", new HealthEndpoint("healthz", List.of(ping, etcd, boot)),
+        "livez", new HealthEndpoint("livez", List.of(ping, etcd)),
+        "readyz", new HealthEndpoint("readyz", List.of(ping, etcd, boot)));
+    ApiHandler handler = new ApiHandler(new ApiHandler.Services(new Authenticator(tokens),
+        new Discovery(registry), new ResourceHandler(registry, writeCondition, clock), health,
+        ApiHandler.versionInfo()));
+    boss = new NioEventLoopGroup(1);
+    workers = new NioEventLoopGroup(2);
+    io.netty.channel.Channel ch = new ServerBootstrap().group(boss, workers)
+        .channel(NioServerSocketChannel.class)
+        .childHandler(new ApiServerInitializer(ssl, config.maxBodyBytes(), handler))
+        .bind(config.bindAddress(), config.port()).sync().channel();
+    address = (InetSocketAddress) ch.localAddress();
+    LOG.info("{}: apiserver listening on https://{}:{}", config.nodeName(), address.getHostString(),
+        address.getPort());
+    bootstrap();
+    return address;
+  }
+
+  private static HealthCheck check(String name, java.util.function.Supplier<CompletableFuture<String>> f) {
+    return new HealthCheck() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public CompletableFuture<String> check() {
+        return f.get();
+      }
+    };
+  }
+
+  private void bootstrap() {
+    GenericStore namespaces = registry.store("", "v1", NamespaceStrategy.INFO.resource()).orElseThrow();
+    CompletableFuture<?>[] all = BOOTSTRAP_NAMESPACES.stream().map(name -> {
+      ObjectNode ns = JsonNodeFactory.instance.objectNode();
+      ns.putObject("metadata").put("name", name);
+      return namespaces.create("", ns, WriteOptions.DEFAULT).handle((r, err) -> {
+        if (err != null && ApiException.of(err).code() != 409) {
+          throw ApiException.of(err);
+        }
+        return null;
+      });
+    }).toArray(CompletableFuture<?>[]::new);
+    CompletableFuture.allOf(all).whenComplete((v, err) -> {
+      if (err == null) {
+        bootstrapped.set(true);
+        LOG.info("{}: bootstrap namespaces present", config.nodeName());
+      } else if (!closed) {
+        LOG.warn("{}: bootstrap namespaces not created yet ({}); retrying", config.nodeName(),
+            ApiException.of(err).getMessage());
+        scheduler.schedule(this::bootstrap, 1, TimeUnit.SECONDS);
+      }
+    });
+  }
+
+  public InetSocketAddress address() {
+    return address;
+  }
+
+  /** The serving certificate (signed by the cluster CA). */
+  public CertifiedKey servingCertificate() {
+    return serving;
+  }
+
+  /** Whether the bootstrap objects exist (readyz reports the same). */
+  public boolean bootstrapped() {
+    return bootstrapped.get();
+  }
+
+  @Override
+  public synchronized void close() {
+    closed = true;
+    if (boss != null) {
+      boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+      workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+    scheduler.shutdownNow();
+    LOG.info("{}: apiserver stopped", config.nodeName());
+  }
+}

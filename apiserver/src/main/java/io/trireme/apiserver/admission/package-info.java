@@ -1,0 +1,2 @@
+/** Admission steps run by the generic store before writes. */
+package io.trireme.apiserver.admission;

@@ -1,0 +1,2 @@
+/** Authentication: X.509 client certificates and static bearer tokens. */
+package io.trireme.apiserver.auth;

@@ -1,0 +1,2 @@
+/** /healthz, /livez and /readyz with per-check detail. */
+package io.trireme.apiserver.health;

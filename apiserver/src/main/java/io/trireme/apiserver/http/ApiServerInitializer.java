@@ -1,0 +1,63 @@
+package io.trireme.apiserver.http;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.ssl.SslContext;
+import io.trireme.apiserver.codec.Json;
+import io.trireme.apiserver.status.ApiException;
+
+/** The pipeline only: TLS, HTTP/1.1 codec, body aggregation with the size limit, the API handler. */
+public final class ApiServerInitializer extends ChannelInitializer<SocketChannel> {
+  private final SslContext ssl;
+  private final int maxBodyBytes;
+  private final ApiHandler handler;
+
+  public ApiServerInitializer(SslContext ssl, int maxBodyBytes, ApiHandler handler) {
+    this.ssl = ssl;
+    this.maxBodyBytes = maxBodyBytes;
+    this.handler = handler;
+  }
+
+  @Override
+  protected void initChannel(SocketChannel ch) {
+    ChannelPipeline p = ch.pipeline();
+    p.addLast("tls", ssl.newHandler(ch.alloc()));
+    p.addLast("http", new HttpServerCodec(16 * 1024, 64 * 1024, 64 * 1024));
+    p.addLast("keepalive", new HttpServerKeepAliveHandler());
+    p.addLast("aggregate", new LimitedAggregator(maxBodyBytes));
+    p.addLast("api", handler);
+  }
+
+  /** Answers an oversized body with a RequestEntityTooLarge Status and closes the connection. */
+  private static final class LimitedAggregator extends HttpObjectAggregator {
+    private final int limit;
+
+    LimitedAggregator(int limit) {
+      super(limit);
+      this.limit = limit;
+    }
+
+    @Override
+    protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) {
+      byte[] body = Json.bytes(ApiException.tooLarge(limit).toStatus());
+      FullHttpResponse resp = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+          HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, Unpooled.wrappedBuffer(body));
+      resp.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
+      resp.headers().set(HttpHeaderNames.CONTENT_LENGTH, body.length);
+      ctx.writeAndFlush(resp).addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+}

@@ -1,0 +1,84 @@
+package io.trireme.apiserver.http;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.trireme.apiserver.codec.Json;
+import io.trireme.apiserver.registry.generic.ResourceStrategy;
+import io.trireme.apiserver.registry.generic.Tables;
+import io.trireme.apiserver.registry.generic.WatchSink;
+import io.trireme.apiserver.status.ApiException;
+import java.time.Clock;
+import java.util.List;
+
+/** A watch answered as a chunked stream of JSON {@code WatchEvent} lines (objects or one-row Tables). */
+final class WatchStream implements WatchSink {
+  private final Exchange ex;
+  private final ResourceStrategy strategy;
+  private final boolean table;
+  private final boolean includeObject;
+  private final Clock clock;
+  private boolean firstRow = true;
+
+  WatchStream(Exchange ex, ResourceStrategy strategy, boolean table, boolean includeObject, Clock clock) {
+    this.ex = ex;
+    this.strategy = strategy;
+    this.table = table;
+    this.includeObject = includeObject;
+    this.clock = clock;
+  }
+
+  /** Sends the response head; events follow as chunks. */
+  boolean begin(String contentType) {
+    if (!ex.claim()) {
+      return false;
+    }
+    HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+    head.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
+    head.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+    head.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-cache, private");
+    ex.ctx.writeAndFlush(head);
+    return true;
+  }
+
+  @Override
+  public synchronized void event(String type, ObjectNode object) {
+    ObjectNode payload = object;
+    if (table && !type.equals("BOOKMARK")) {
+      payload = Tables.table(strategy, List.of(object), null, null, clock.instant(), firstRow, includeObject);
+      firstRow = false;
+    }
+    write(type, payload);
+  }
+
+  private void write(String type, ObjectNode payload) {
+    ObjectNode ev = JsonNodeFactory.instance.objectNode().put("type", type);
+    ev.set("object", payload);
+    byte[] line = (Json.string(ev) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    ex.ctx.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(line)));
+  }
+
+  @Override
+  public synchronized void error(ApiException e) {
+    write("ERROR", e.toStatus());
+    end();
+  }
+
+  @Override
+  public void end() {
+    if (ex.keepAlive) {
+      ex.ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+    } else {
+      ex.ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+}

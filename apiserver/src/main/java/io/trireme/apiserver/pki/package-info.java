@@ -1,0 +1,2 @@
+/** The cluster CA abstraction and certificate issuing (BouncyCastle). */
+package io.trireme.apiserver.pki;

@@ -1,0 +1,2 @@
+/** core/v1 configmaps. */
+package io.trireme.apiserver.registry.core.configmap;

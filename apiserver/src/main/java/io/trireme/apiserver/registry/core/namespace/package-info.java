@@ -1,0 +1,2 @@
+/** core/v1 namespaces. */
+package io.trireme.apiserver.registry.core.namespace;

@@ -1,0 +1,572 @@
+package io.trireme.apiserver.registry.generic;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.ByteString;
+import io.etcd.jetcd.api.Compare;
+import io.etcd.jetcd.api.DeleteRangeRequest;
+import io.etcd.jetcd.api.KeyValue;
+import io.etcd.jetcd.api.PutRequest;
+import io.etcd.jetcd.api.RangeRequest;
+import io.etcd.jetcd.api.RequestOp;
+import io.etcd.jetcd.api.TxnResponse;
+import io.trireme.apiserver.codec.Json;
+import io.trireme.apiserver.registry.generic.patch.PatchType;
+import io.trireme.apiserver.status.ApiException;
+import io.trireme.apiserver.status.ApiException.Cause;
+import io.trireme.apiserver.storage.EtcdKv;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.UnaryOperator;
+
+/**
+ * The REST store every resource shares, over the etcd v3 API: objects are JSON under
+ * {@code /registry/<resource>/[<namespace>/]<name>}, resourceVersion is the key's mod revision, a list's
+ * resourceVersion is the store revision it was read at, and every write is one Txn (see {@link WriteOptions}).
+ */
+public final class GenericStore {
+  private static final int UPDATE_RETRIES = 8;
+  private static final String GENERATE_CHARS = "bcdfghjklmnpqrstvwxz2456789";
+
+  private final ResourceStrategy strategy;
+  private final ResourceInfo info;
+  private final EtcdKv kv;
+  private final Clock clock;
+  private final List<Admission> admission;
+  private final StoreWatch watcher;
+
+  public GenericStore(ResourceStrategy strategy, EtcdKv kv, Clock clock, List<Admission> admission,
+      ScheduledExecutorService scheduler, long bookmarkIntervalMillis) {
+    this.strategy = Objects.requireNonNull(strategy);
+    this.info = strategy.info();
+    this.kv = kv;
+    this.clock = clock;
+    this.admission = List.copyOf(admission);
+    this.watcher = new StoreWatch(this, kv, scheduler, bookmarkIntervalMillis);
+  }
+
+  public ResourceStrategy strategy() {
+    return strategy;
+  }
+
+  public ResourceInfo info() {
+    return info;
+  }
+
+  Clock clock() {
+    return clock;
+  }
+
+  /** Decodes a stored value and stamps its resourceVersion. */
+  ObjectNode decode(KeyValue k) {
+    ObjectNode obj = Json.object(k.getValue().toByteArray());
+    Meta.meta(obj).put("resourceVersion", Long.toString(k.getModRevision()));
+    return obj;
+  }
+
+  private static ByteString encode(ObjectNode obj) {
+    ObjectNode copy = obj.deepCopy();
+    Meta.meta(copy).remove("resourceVersion");
+    return ByteString.copyFrom(Json.bytes(copy));
+  }
+
+  public CompletableFuture<ObjectNode> get(String namespace, String name) {
+    return kv.get(info.key(namespace, name)).thenApply(r -> {
+      if (r.getKvsCount() == 0) {
+        throw ApiException.notFound(info.group(), info.resource(), name);
+      }
+      return decode(r.getKvs(0));
+    });
+  }
+
+  /** A list ({@code <Kind>List}) with selectors and limit/continue paging at one consistent revision. */
+  public CompletableFuture<ObjectNode> list(String namespace, ListOptions opts) {
+    checkFieldSelector(opts);
+    String prefix = info.listPrefix(namespace);
+    long revision = 0;
+    String start = prefix;
+    if (!opts.continueToken().isEmpty()) {
+      ContinueToken t = ContinueToken.decode(opts.continueToken());
+      revision = t.revision();
+      start = prefix + t.start();
+    } else if ("Exact".equals(opts.resourceVersionMatch()) && !opts.resourceVersion().isEmpty()) {
+      revision = parseRv(opts.resourceVersion());
+    }
+    List<ObjectNode> items = new ArrayList<>();
+    boolean fromContinue = !opts.continueToken().isEmpty();
+    return page(prefix, start, revision, opts, items).exceptionally(t -> {
+      ApiException e = ApiException.of(t);
+      if (fromContinue && e.code() == 410) {
+        throw ApiException.expired("The provided continue parameter is too old to display a consistent list "
+            + "result. You can start a new list without the continue parameter.");
+      }
+      throw e;
+    }).thenApply(p -> {
+      ObjectNode list = JsonNodeFactory.instance.objectNode();
+      list.put("kind", info.listKind()).put("apiVersion", info.apiVersion());
+      ObjectNode meta = list.putObject("metadata").put("resourceVersion", Long.toString(p.revision()));
+      if (p.next() != null) {
+        meta.put("continue", new ContinueToken(p.revision(), p.next().substring(prefix.length())).encode());
+      }
+      ArrayNode arr = list.putArray("items");
+      items.forEach(arr::add);
+      return list;
+    });
+  }
+
+  /** The outcome of paging: the revision read at and the key to continue from (null at the end). */
+  private record Page(long revision, String next) {}
+
+  private CompletableFuture<Page> page(String prefix, String start, long revision, ListOptions opts,
+      List<ObjectNode> items) {
+    long want = opts.limit() > 0 ? opts.limit() - items.size() : 0;
+    RangeRequest.Builder req = RangeRequest.newBuilder().setKey(EtcdKv.bytes(start))
+        .setRangeEnd(EtcdKv.prefixEnd(prefix)).setRevision(revision);
+    if (want > 0) {
+      req.setLimit(Math.max(want, 50));
+    }
+    return kv.range(req.build()).thenCompose(r -> {
+      long rev = revision != 0 ? revision : r.getHeader().getRevision();
+      String last = null;
+      int i = 0;
+      for (; i < r.getKvsCount(); i++) {
+        if (opts.limit() > 0 && items.size() >= opts.limit()) {
+          break;
+        }
+        KeyValue k = r.getKvs(i);
+        last = k.getKey().toStringUtf8();
+        ObjectNode obj = decode(k);
+        if (opts.matches(strategy, obj)) {
+          items.add(obj);
+        }
+      }
+      boolean moreHere = i < r.getKvsCount() || r.getMore();
+      if (!moreHere) {
+        return CompletableFuture.completedFuture(new Page(rev, null));
+      }
+      String next = last + "\u0000";
+      if (opts.limit() > 0 && items.size() >= opts.limit()) {
+        return CompletableFuture.completedFuture(new Page(rev, next));
+      }
+      return page(prefix, next, rev, opts, items);
+    });
+  }
+
+  private void checkFieldSelector(ListOptions opts) {
+    opts.fields().check(strategy, JsonNodeFactory.instance.objectNode());
+  }
+
+  static long parseRv(String rv) {
+    try {
+      long v = Long.parseLong(rv);
+      if (v < 0) {
+        throw new NumberFormatException();
+      }
+      return v;
+    } catch (NumberFormatException e) {
+      throw ApiException.badRequest("invalid resource version: \"" + rv + "\"");
+    }
+  }
+
+  /** Rejects a watch request that cannot start (bad field selector or resourceVersion) before it is answered. */
+  public void checkWatch(ListOptions opts) {
+    checkFieldSelector(opts);
+    if (!opts.resourceVersion().isEmpty()) {
+      parseRv(opts.resourceVersion());
+    }
+  }
+
+  /** Starts a watch; events go to {@code sink} until the returned handle is closed. */
+  public AutoCloseable watch(String namespace, ListOptions opts, WatchSink sink) {
+    checkWatch(opts);
+    return watcher.start(namespace, opts, sink);
+  }
+
+  public CompletableFuture<ObjectNode> create(String namespace, ObjectNode obj, WriteOptions w) {
+    try {
+      prepareCreate(namespace, obj);
+    } catch (ApiException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    CompletableFuture<Void> admitted = CompletableFuture.completedFuture(null);
+    for (Admission a : admission) {
+      admitted = admitted.thenCompose(v -> a.admitCreate(info, obj));
+    }
+    String name = Meta.name(obj);
+    String key = info.key(Meta.namespace(obj), name);
+    if (w.dryRun()) {
+      return admitted.thenCompose(v -> kv.get(key)).thenApply(r -> {
+        if (r.getKvsCount() > 0) {
+          throw ApiException.alreadyExists(info.group(), info.resource(), name);
+        }
+        return obj;
+      });
+    }
+    Compare absent = Compare.newBuilder().setKey(EtcdKv.bytes(key)).setTarget(Compare.CompareTarget.CREATE)
+        .setResult(Compare.CompareResult.EQUAL).setCreateRevision(0).build();
+    return admitted.thenCompose(v -> txn(absent, w, put(key, obj), key)).thenApply(r -> {
+      if (!r.getSucceeded()) {
+        if (keyExists(r)) {
+          throw ApiException.alreadyExists(info.group(), info.resource(), name);
+        }
+        throw fenced(name);
+      }
+      Meta.meta(obj).put("resourceVersion", Long.toString(r.getHeader().getRevision()));
+      return obj;
+    });
+  }
+
+  private void prepareCreate(String namespace, ObjectNode obj) {
+    checkKind(obj);
+    ObjectNode meta = Meta.meta(obj);
+    if (info.namespaced()) {
+      String bodyNs = Meta.namespace(obj);
+      if (!bodyNs.isEmpty() && !bodyNs.equals(namespace)) {
+        throw ApiException.badRequest("the namespace of the provided object does not match the namespace sent "
+            + "on the request");
+      }
+      meta.put("namespace", namespace);
+    } else {
+      meta.remove("namespace");
+    }
+    if (Meta.name(obj).isEmpty() && !Meta.text(meta, "generateName").isEmpty()) {
+      StringBuilder sb = new StringBuilder(Meta.text(meta, "generateName"));
+      if (sb.length() > 58) {
+        sb.setLength(58);
+      }
+      for (int i = 0; i < 5; i++) {
+        sb.append(GENERATE_CHARS.charAt(ThreadLocalRandom.current().nextInt(GENERATE_CHARS.length())));
+      }
+      meta.put("name", sb.toString());
+    }
+    strategy.applyDefaults(obj);
+    strategy.prepareForCreate(obj);
+    meta = Meta.meta(obj);
+    meta.put("uid", UUID.randomUUID().toString());
+    meta.put("creationTimestamp", Meta.timestamp(clock.instant()));
+    meta.remove("resourceVersion");
+    meta.remove("deletionTimestamp");
+    meta.remove("deletionGracePeriodSeconds");
+    meta.remove("selfLink");
+    if (strategy.tracksGeneration()) {
+      meta.put("generation", 1);
+    } else {
+      meta.remove("generation");
+    }
+    validate(obj, strategy.validate(obj));
+    strategy.canonicalize(obj);
+  }
+
+  private void checkKind(ObjectNode obj) {
+    String kind = Meta.text(obj, "kind");
+    String apiVersion = Meta.text(obj, "apiVersion");
+    if ((!kind.isEmpty() && !kind.equals(info.kind()))
+        || (!apiVersion.isEmpty() && !apiVersion.equals(info.apiVersion()))) {
+      throw ApiException.badRequest("the API version in the data (" + apiVersion + ") and kind (" + kind
+          + ") do not match the expected " + info.apiVersion() + ", Kind=" + info.kind());
+    }
+    obj.put("kind", info.kind());
+    obj.put("apiVersion", info.apiVersion());
+  }
+
+  private void validate(ObjectNode obj, List<Cause> own) {
+    List<Cause> causes = new ArrayList<>(Validation.objectMeta(obj, info.namespaced(), strategy.nameRule()));
+    causes.addAll(own);
+    if (!causes.isEmpty()) {
+      throw ApiException.invalid(info.group(), info.kind(), Meta.name(obj), causes);
+    }
+  }
+
+  /** PUT of the whole object (or of its status subresource). */
+  public CompletableFuture<ObjectNode> update(String namespace, String name, ObjectNode body, boolean status,
+      WriteOptions w) {
+    String rv = Meta.resourceVersion(body);
+    return guaranteedUpdate(namespace, name, cur -> body.deepCopy(), status, !rv.isEmpty(), w, 0);
+  }
+
+  /** PATCH: the patch is applied to the current object; conflicts retry unless the patch pins a resourceVersion. */
+  public CompletableFuture<ObjectNode> patch(String namespace, String name, PatchType type, JsonNode patch,
+      boolean status, WriteOptions w) {
+    boolean pinned = type != PatchType.JSON && patch.path("metadata").hasNonNull("resourceVersion");
+    return guaranteedUpdate(namespace, name, cur -> {
+      ObjectNode out = type.apply(cur, patch, strategy.patchMeta());
+      if (!pinned && type != PatchType.JSON) {
+        Meta.meta(out).put("resourceVersion", Meta.resourceVersion(cur));
+      }
+      return out;
+    }, status, pinned, w, 0);
+  }
+
+  private CompletableFuture<ObjectNode> guaranteedUpdate(String namespace, String name,
+      UnaryOperator<ObjectNode> transform, boolean status, boolean pinned, WriteOptions w, int attempt) {
+    String key = info.key(namespace, name);
+    return kv.get(key).thenCompose(r -> {
+      if (r.getKvsCount() == 0) {
+        throw ApiException.notFound(info.group(), info.resource(), name);
+      }
+      KeyValue curKv = r.getKvs(0);
+      ObjectNode cur = decode(curKv);
+      ObjectNode next = transform.apply(cur.deepCopy());
+      String rv = Meta.resourceVersion(next);
+      if (!rv.isEmpty() && !rv.equals(Long.toString(curKv.getModRevision()))) {
+        throw ApiException.conflict(info.group(), info.resource(), name,
+            "the object has been modified; please apply your changes to the latest version and try again");
+      }
+      prepareUpdate(namespace, name, next, cur, status);
+      boolean finalize = Meta.deleting(next) && Meta.finalizers(next).isEmpty()
+          && !strategy.deletionPending(next);
+      if (w.dryRun()) {
+        return CompletableFuture.completedFuture(next);
+      }
+      if (!finalize && sameStored(next, cur)) {
+        return CompletableFuture.completedFuture(cur);
+      }
+      Compare unchanged = modRevisionIs(key, curKv.getModRevision());
+      RequestOp op = finalize ? delete(key) : put(key, next);
+      return txn(unchanged, w, op, key).thenCompose(t -> {
+        if (t.getSucceeded()) {
+          Meta.meta(next).put("resourceVersion", Long.toString(t.getHeader().getRevision()));
+          return CompletableFuture.completedFuture(next);
+        }
+        if (!keyModifiedSince(t, curKv.getModRevision())) {
+          throw fenced(name);
+        }
+        if (!keyExists(t)) {
+          throw ApiException.notFound(info.group(), info.resource(), name);
+        }
+        if (pinned || attempt >= UPDATE_RETRIES) {
+          throw ApiException.conflict(info.group(), info.resource(), name,
+              "the object has been modified; please apply your changes to the latest version and try again");
+        }
+        return guaranteedUpdate(namespace, name, transform, status, pinned, w, attempt + 1);
+      });
+    });
+  }
+
+  private void prepareUpdate(String namespace, String name, ObjectNode next, ObjectNode cur, boolean status) {
+    checkKind(next);
+    if (!Meta.name(next).equals(name)) {
+      throw ApiException.badRequest("the name of the object (" + Meta.name(next) + ") does not match the name "
+          + "on the URL (" + name + ")");
+    }
+    if (info.namespaced() && !Meta.namespace(next).isEmpty() && !Meta.namespace(next).equals(namespace)) {
+      throw ApiException.badRequest("the namespace of the provided object does not match the namespace sent "
+          + "on the request");
+    }
+    if (status) {
+      strategy.prepareForStatusUpdate(next, cur);
+    } else {
+      strategy.applyDefaults(next);
+      strategy.prepareForUpdate(next, cur);
+    }
+    ObjectNode meta = Meta.meta(next);
+    ObjectNode old = Meta.meta(cur);
+    if (info.namespaced()) {
+      meta.put("namespace", namespace);
+    }
+    for (String f : new String[] {"uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds",
+        "generation"}) {
+      if (old.has(f)) {
+        meta.set(f, old.get(f));
+      } else {
+        meta.remove(f);
+      }
+    }
+    if (strategy.tracksGeneration() && !sameSpec(next, cur)) {
+      meta.put("generation", old.path("generation").asLong(0) + 1);
+    }
+    validate(next, strategy.validateUpdate(next, cur));
+    strategy.canonicalize(next);
+  }
+
+  private static boolean sameSpec(ObjectNode a, ObjectNode b) {
+    ObjectNode x = a.deepCopy();
+    ObjectNode y = b.deepCopy();
+    for (ObjectNode o : List.of(x, y)) {
+      o.remove("metadata");
+      o.remove("status");
+    }
+    return x.equals(y);
+  }
+
+  private static boolean sameStored(ObjectNode a, ObjectNode b) {
+    ObjectNode x = a.deepCopy();
+    ObjectNode y = b.deepCopy();
+    Meta.meta(x).remove("resourceVersion");
+    Meta.meta(y).remove("resourceVersion");
+    return x.equals(y);
+  }
+
+  /** DELETE: preconditions, then finalizers (deletionTimestamp) or removal. */
+  public CompletableFuture<ObjectNode> delete(String namespace, String name, DeleteOptions opts,
+      WriteOptions w) {
+    return deleteAttempt(namespace, name, opts, w, 0);
+  }
+
+  private CompletableFuture<ObjectNode> deleteAttempt(String namespace, String name, DeleteOptions opts,
+      WriteOptions w, int attempt) {
+    String key = info.key(namespace, name);
+    return kv.get(key).thenCompose(r -> {
+      if (r.getKvsCount() == 0) {
+        throw ApiException.notFound(info.group(), info.resource(), name);
+      }
+      KeyValue curKv = r.getKvs(0);
+      ObjectNode cur = decode(curKv);
+      if (!opts.preconditionUid().isEmpty() && !opts.preconditionUid().equals(Meta.uid(cur))) {
+        throw ApiException.conflict(info.group(), info.resource(), name, "Precondition failed: UID in "
+            + "precondition: " + opts.preconditionUid() + ", UID in object meta: " + Meta.uid(cur));
+      }
+      if (!opts.preconditionResourceVersion().isEmpty()
+          && !opts.preconditionResourceVersion().equals(Meta.resourceVersion(cur))) {
+        throw ApiException.conflict(info.group(), info.resource(), name, "Precondition failed: "
+            + "ResourceVersion in precondition: " + opts.preconditionResourceVersion()
+            + ", ResourceVersion in object meta: " + Meta.resourceVersion(cur));
+      }
+      ObjectNode next = cur.deepCopy();
+      List<String> finalizers = new ArrayList<>(Meta.finalizers(next));
+      String extra = switch (opts.propagationPolicy()) {
+        case "Foreground" -> "foregroundDeletion";
+        case "Orphan" -> "orphan";
+        default -> null;
+      };
+      if (extra != null && !Meta.deleting(cur) && !finalizers.contains(extra)) {
+        finalizers.add(extra);
+        ArrayNode arr = Meta.meta(next).putArray("finalizers");
+        finalizers.forEach(arr::add);
+      }
+      boolean pending = !finalizers.isEmpty() || strategy.deletionPending(next);
+      Compare unchanged = modRevisionIs(key, curKv.getModRevision());
+      if (pending) {
+        if (Meta.deleting(cur) && extra == null) {
+          return CompletableFuture.completedFuture(cur);
+        }
+        if (!Meta.deleting(next)) {
+          Meta.meta(next).put("deletionTimestamp", Meta.timestamp(clock.instant()));
+          Meta.meta(next).put("deletionGracePeriodSeconds", 0);
+          strategy.prepareForPendingDeletion(next);
+        }
+        if (w.dryRun()) {
+          return CompletableFuture.completedFuture(next);
+        }
+        return txn(unchanged, w, put(key, next), key).thenCompose(t -> {
+          if (t.getSucceeded()) {
+            Meta.meta(next).put("resourceVersion", Long.toString(t.getHeader().getRevision()));
+            return CompletableFuture.completedFuture(next);
+          }
+          return retryDelete(t, curKv, namespace, name, opts, w, attempt);
+        });
+      }
+      if (w.dryRun()) {
+        return CompletableFuture.completedFuture(deletedResult(cur));
+      }
+      return txn(unchanged, w, delete(key), key).thenCompose(t -> {
+        if (t.getSucceeded()) {
+          return CompletableFuture.completedFuture(deletedResult(cur));
+        }
+        return retryDelete(t, curKv, namespace, name, opts, w, attempt);
+      });
+    });
+  }
+
+  private CompletableFuture<ObjectNode> retryDelete(TxnResponse t, KeyValue curKv, String namespace,
+      String name, DeleteOptions opts, WriteOptions w, int attempt) {
+    if (!keyModifiedSince(t, curKv.getModRevision())) {
+      throw fenced(name);
+    }
+    if (!keyExists(t)) {
+      throw ApiException.notFound(info.group(), info.resource(), name);
+    }
+    if (attempt >= UPDATE_RETRIES) {
+      throw ApiException.conflict(info.group(), info.resource(), name, "the object keeps changing");
+    }
+    return deleteAttempt(namespace, name, opts, w, attempt + 1);
+  }
+
+  private ObjectNode deletedResult(ObjectNode cur) {
+    if (strategy.returnDeletedObject()) {
+      return cur;
+    }
+    ObjectNode status = JsonNodeFactory.instance.objectNode();
+    status.put("kind", "Status").put("apiVersion", "v1");
+    status.putObject("metadata");
+    status.put("status", "Success");
+    ObjectNode details = status.putObject("details").put("name", Meta.name(cur));
+    if (!info.group().isEmpty()) {
+      details.put("group", info.group());
+    }
+    details.put("kind", info.resource()).put("uid", Meta.uid(cur));
+    return status;
+  }
+
+  /** DELETE on the collection: deletes every object the selectors match; answers with the list of them. */
+  public CompletableFuture<ObjectNode> deleteCollection(String namespace, ListOptions opts, DeleteOptions del,
+      WriteOptions w) {
+    ListOptions all = new ListOptions(opts.labels(), opts.fields(), 0, "", "", "", false, 0);
+    return list(namespace, all).thenCompose(list -> {
+      CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+      ArrayNode deleted = JsonNodeFactory.instance.arrayNode();
+      for (JsonNode item : list.get("items")) {
+        ObjectNode o = (ObjectNode) item;
+        chain = chain.thenCompose(v -> delete(Meta.namespace(o), Meta.name(o), del, w)
+            .handle((res, err) -> {
+              if (err == null) {
+                deleted.add(o);
+              } else if (ApiException.of(err).code() != 404) {
+                throw ApiException.of(err);
+              }
+              return null;
+            }));
+      }
+      return chain.thenApply(v -> {
+        list.set("items", deleted);
+        return list;
+      });
+    });
+  }
+
+  private CompletableFuture<TxnResponse> txn(Compare own, WriteOptions w, RequestOp op, String key) {
+    List<Compare> compares = new ArrayList<>();
+    compares.add(own);
+    compares.addAll(w.extraCompares());
+    RequestOp read = RequestOp.newBuilder().setRequestRange(RangeRequest.newBuilder()
+        .setKey(EtcdKv.bytes(key))).build();
+    return kv.txn(compares, List.of(op), List.of(read));
+  }
+
+  private static RequestOp put(String key, ObjectNode obj) {
+    return RequestOp.newBuilder().setRequestPut(PutRequest.newBuilder().setKey(EtcdKv.bytes(key))
+        .setValue(encode(obj))).build();
+  }
+
+  private static RequestOp delete(String key) {
+    return RequestOp.newBuilder().setRequestDeleteRange(DeleteRangeRequest.newBuilder()
+        .setKey(EtcdKv.bytes(key))).build();
+  }
+
+  private static Compare modRevisionIs(String key, long rev) {
+    return Compare.newBuilder().setKey(EtcdKv.bytes(key)).setTarget(Compare.CompareTarget.MOD)
+        .setResult(Compare.CompareResult.EQUAL).setModRevision(rev).build();
+  }
+
+  private static boolean keyExists(TxnResponse failed) {
+    return failed.getResponsesCount() > 0 && failed.getResponses(0).getResponseRange().getKvsCount() > 0;
+  }
+
+  private static boolean keyModifiedSince(TxnResponse failed, long modRevision) {
+    return !keyExists(failed)
+        || failed.getResponses(0).getResponseRange().getKvs(0).getModRevision() != modRevision;
+  }
+
+  private ApiException fenced(String name) {
+    return ApiException.conflict(info.group(), info.resource(), name,
+        "a write condition of the request (fencing) did not hold");
+  }
+}

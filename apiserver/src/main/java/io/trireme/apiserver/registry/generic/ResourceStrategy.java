@@ -1,0 +1,117 @@
+package io.trireme.apiserver.registry.generic;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.trireme.apiserver.registry.generic.Validation.NameRule;
+import io.trireme.apiserver.status.ApiException.Cause;
+import io.trireme.apiserver.registry.generic.patch.PatchMeta;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Everything that makes one resource different from another. All shared behaviour (storage, resource
+ * versions, conflicts, finalizers, dry run, watch, patch) lives in {@link GenericStore}; a resource is a
+ * strategy and a registration. The store calls the hooks in a fixed order: defaults, prepare, validate,
+ * canonicalize.
+ */
+public interface ResourceStrategy {
+  ResourceInfo info();
+
+  /** Kubernetes defaulting, applied to every decoded create or update body. */
+  default void applyDefaults(ObjectNode obj) {}
+
+  /** Before create: e.g. reset status, set generation. Default: status is reset when it is a subresource. */
+  default void prepareForCreate(ObjectNode obj) {
+    if (info().hasStatus()) {
+      obj.remove("status");
+    }
+  }
+
+  /** Before update of the main resource: status is kept from the old object when it is a subresource. */
+  default void prepareForUpdate(ObjectNode obj, ObjectNode old) {
+    if (info().hasStatus()) {
+      if (old.has("status")) {
+        obj.set("status", old.get("status").deepCopy());
+      } else {
+        obj.remove("status");
+      }
+    }
+  }
+
+  /** Before an update of the status subresource: everything but status comes from the old object. */
+  default void prepareForStatusUpdate(ObjectNode obj, ObjectNode old) {
+    JsonNode status = obj.get("status");
+    ObjectNode meta = Meta.meta(obj).deepCopy();
+    obj.removeAll();
+    obj.setAll(old.deepCopy());
+    if (status != null) {
+      obj.set("status", status);
+    } else {
+      obj.remove("status");
+    }
+    Meta.meta(obj).set("resourceVersion", meta.get("resourceVersion"));
+  }
+
+  /** Field errors of a new object (metadata is validated by the store). */
+  default List<Cause> validate(ObjectNode obj) {
+    return List.of();
+  }
+
+  /** Field errors of an update (immutable fields etc.). */
+  default List<Cause> validateUpdate(ObjectNode obj, ObjectNode old) {
+    return validate(obj);
+  }
+
+  /** Normalizes an object just before it is stored. */
+  default void canonicalize(ObjectNode obj) {}
+
+  default NameRule nameRule() {
+    return NameRule.DNS_SUBDOMAIN;
+  }
+
+  /** Whether {@code metadata.generation} is set on create and bumped when anything but metadata/status changes. */
+  default boolean tracksGeneration() {
+    return false;
+  }
+
+  /** Table columns; Name first. Empty means kube-apiserver's default table (Name, Created At). */
+  default List<Column> columns() {
+    return List.of();
+  }
+
+  /** Table cells for the {@link #columns()}. */
+  default List<Object> cells(ObjectNode obj, Instant now) {
+    return List.of();
+  }
+
+  /**
+   * The value of a selectable field, or empty when the resource cannot select on {@code field}. Supported
+   * fields that are absent in the object yield an empty string.
+   */
+  default Optional<String> fieldValue(ObjectNode obj, String field) {
+    return switch (field) {
+      case "metadata.name" -> Optional.of(Meta.name(obj));
+      case "metadata.namespace" -> info().namespaced() ? Optional.of(Meta.namespace(obj)) : Optional.empty();
+      default -> Optional.empty();
+    };
+  }
+
+  /** Whether deleting this object must wait beyond {@code metadata.finalizers} (e.g. namespace spec.finalizers). */
+  default boolean deletionPending(ObjectNode obj) {
+    return false;
+  }
+
+  /** Marks an object whose deletion is pending (e.g. namespace phase Terminating). */
+  default void prepareForPendingDeletion(ObjectNode obj) {}
+
+  /** Whether DELETE answers with the deleted object (true) or a Success Status (false). */
+  default boolean returnDeletedObject() {
+    return false;
+  }
+
+  /** Strategic-merge-patch metadata (patch merge keys and strategies) of this kind. */
+  default PatchMeta patchMeta() {
+    return PatchMeta.OBJECT_META;
+  }
+}

@@ -1,0 +1,116 @@
+package io.trireme.apiserver.testing;
+
+import io.trireme.apiserver.ApiServer;
+import io.trireme.apiserver.ApiServerConfig;
+import io.trireme.apiserver.pki.CertifiedKey;
+import io.trireme.apiserver.pki.ClusterCa;
+import io.trireme.apiserver.pki.Pki;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+import org.awaitility.Awaitility;
+
+/** A real etcd plus an {@link ApiServer} on 127.0.0.1, an admin client certificate and an HTTPS client. */
+public final class TestApiServer implements AutoCloseable {
+  public final EtcdProcess etcd;
+  public final ApiServer server;
+  public final CertifiedKey caKey;
+  public final CertifiedKey admin;
+  public final InetSocketAddress address;
+  private final HttpClient http;
+
+  public TestApiServer() throws Exception {
+    this(null);
+  }
+
+  public TestApiServer(Path tokenFile) throws Exception {
+    etcd = new EtcdProcess();
+    Pki pki = new Pki(Clock.systemUTC());
+    caKey = pki.newCa("trireme-test-ca", Duration.ofDays(1));
+    ClusterCa ca = ClusterCa.of(caKey);
+    admin = pki.issueClient(ca, "admin", List.of("system:masters"), Duration.ofDays(1));
+    ApiServerConfig config = ApiServerConfig.of("test", "127.0.0.1", 0, ca, List.of("localhost", "127.0.0.1"))
+        .withTokenFile(tokenFile).withBookmarkInterval(Duration.ofMillis(500));
+    server = new ApiServer(config, etcd.channel());
+    address = server.start();
+    Awaitility.await("bootstrap").atMost(Duration.ofSeconds(30)).until(server::bootstrapped);
+    http = client(admin);
+  }
+
+  public String url() {
+    return "https://127.0.0.1:" + address.getPort();
+  }
+
+  /** An HTTP/1.1 client trusting the cluster CA, presenting {@code identity} (or nothing when null). */
+  public HttpClient client(CertifiedKey identity) throws Exception {
+    KeyStore trust = KeyStore.getInstance("PKCS12");
+    trust.load(null, null);
+    trust.setCertificateEntry("ca", caKey.certificate());
+    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(trust);
+    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    KeyStore keys = KeyStore.getInstance("PKCS12");
+    keys.load(null, null);
+    if (identity != null) {
+      keys.setKeyEntry("me", identity.privateKey(), "x".toCharArray(),
+          new Certificate[] {identity.certificate()});
+    }
+    kmf.init(keys, "x".toCharArray());
+    SSLContext ctx = SSLContext.getInstance("TLS");
+    ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
+    return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(ctx)
+        .connectTimeout(Duration.ofSeconds(10)).build();
+  }
+
+  public HttpResponse<String> send(String method, String path, String contentType, String body)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url() + path)).timeout(Duration.ofSeconds(30))
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(body));
+    if (contentType != null) {
+      b.header("Content-Type", contentType);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  public HttpClient http() {
+    return http;
+  }
+
+  /** Writes a kubeconfig for the admin identity into {@code dir}. */
+  public Path writeKubeconfig(Path dir) throws IOException {
+    Base64.Encoder b64 = Base64.getEncoder();
+    String yaml = "apiVersion: v1\nkind: Config\nclusters:\n- name: trireme\n  cluster:\n    server: " + url()
+        + "\n    certificate-authority-data: " + b64.encodeToString(caKey.certificatePem()
+            .getBytes(StandardCharsets.UTF_8))
+        + "\nusers:\n- name: admin\n  user:\n    client-certificate-data: "
+        + b64.encodeToString(admin.certificatePem().getBytes(StandardCharsets.UTF_8))
+        + "\n    client-key-data: " + b64.encodeToString(admin.privateKeyPem().getBytes(StandardCharsets.UTF_8))
+        + "\ncontexts:\n- name: admin@trireme\n  context:\n    cluster: trireme\n    user: admin\n"
+        + "    namespace: default\ncurrent-context: admin@trireme\n";
+    Path file = dir.resolve("kubeconfig");
+    Files.writeString(file, yaml);
+    return file;
+  }
+
+  @Override
+  public void close() {
+    server.close();
+    etcd.close();
+  }
+}

@@ -52,6 +52,8 @@ class CrashRecoveryIT {
       await("writes through the survivors after the kill").atMost(Duration.ofSeconds(60))
           .until(() -> writer.ackedCount() >= atKill + 300);
       acked = writer.stop();
+      System.out.printf("kill -9 leader %s: %d puts acknowledged (%d before the kill), %d failed%n", leader,
+          acked.size(), atKill, writer.failures());
     }
 
     String newLeader = cluster.awaitLeaderAmong(cluster.endpointsExcept(leader));
@@ -70,10 +72,11 @@ class CrashRecoveryIT {
       await("writes before the kill").atMost(Duration.ofSeconds(60)).until(() -> writer.ackedCount() >= 500);
       cluster.kill9All();
       acked = writer.stop();
+      System.out.printf("kill -9 all: %d puts acknowledged, %d failed%n", acked.size(), writer.failures());
     }
 
     Cmd.Result up = cluster.upAgain();
-    assertThat(up.out()).contains("reusing the cluster in " + cluster.dir());
+    if (!cluster.isReference()) assertThat(up.out()).contains("reusing the cluster in " + cluster.dir());
     cluster.awaitHealthy();
 
     assertEveryMemberHas("/crash/all/", acked);

@@ -16,6 +16,9 @@ import java.util.stream.Collectors;
 /**
  * A cluster started with {@code bin/trireme up --detach} in a fresh temp directory, on loopback addresses
  * chosen by the test class. {@link #close()} stops everything it or the test started, also on failure.
+ *
+ * <p>With {@code -Dtrireme.it.reference=etcd} the same scenarios run against real etcd members laid out the
+ * same way (pid and log per node), to check the tests' expectations against the system we replace.
  */
 final class TriremeCluster implements AutoCloseable {
   static final Duration UP_TIMEOUT = Duration.ofSeconds(180);
@@ -24,6 +27,7 @@ final class TriremeCluster implements AutoCloseable {
   private final Path dir;
   private final List<String> addresses;
   private final List<Process> restarted = new ArrayList<>();
+  private final boolean reference = "etcd".equals(System.getProperty("trireme.it.reference"));
 
   private TriremeCluster(Path root, Path dir, List<String> addresses) {
     this.root = root;
@@ -36,7 +40,7 @@ final class TriremeCluster implements AutoCloseable {
     String r = System.getProperty("trireme.root");
     if (r == null) throw new IllegalStateException("system property trireme.root is not set (run through failsafe)");
     Path p = Path.of(r).toAbsolutePath();
-    if (!Files.isRegularFile(p.resolve("node/target/trireme.jar"))) {
+    if (!"etcd".equals(System.getProperty("trireme.it.reference")) && !Files.isRegularFile(p.resolve("node/target/trireme.jar"))) {
       throw new IllegalStateException(p + "/node/target/trireme.jar is missing; run `mvn package` first");
     }
     return p;
@@ -58,6 +62,7 @@ final class TriremeCluster implements AutoCloseable {
 
   /** {@code bin/trireme up --detach} on this cluster's directory (a restart when it exists). */
   Cmd.Result upAgain() {
+    if (reference) return startEtcd();
     Cmd.Result r = trireme("up", "--detach", "--dir", dir.toString(), "--addresses", String.join(",", addresses));
     if (!r.ok()) throw new AssertionError("trireme up failed: " + r);
     return r;
@@ -121,6 +126,10 @@ final class TriremeCluster implements AutoCloseable {
 
   /** {@code bin/trireme node --config <dir>/<node>/node.yaml} in the background, as a person would. */
   void restart(String node) {
+    if (reference) {
+      restarted.add(etcd(node));
+      return;
+    }
     List<String> cmd = List.of(root.resolve("bin/trireme").toString(), "node", "--config",
         dir.resolve(node).resolve("node.yaml").toString());
     restarted.add(Cmd.background(cmd, Map.of(), dir.resolve(node).resolve("node.log")));
@@ -181,9 +190,58 @@ final class TriremeCluster implements AutoCloseable {
     }
   }
 
+  /** True when the scenarios run against real etcd ({@code -Dtrireme.it.reference=etcd}). */
+  boolean isReference() {
+    return reference;
+  }
+
+  private Cmd.Result startEtcd() {
+    for (String n : nodes()) {
+      try {
+        if (Files.exists(dir.resolve(n).resolve("pid")) && ProcessHandle.of(pid(n)).map(ProcessHandle::isAlive)
+            .orElse(false)) {
+          continue;
+        }
+      } catch (IOException e) {
+        throw new AssertionError(e);
+      }
+      restarted.add(etcd(n));
+    }
+    awaitHealthy();
+    return new Cmd.Result(List.of("etcd"), 0, "", "");
+  }
+
+  private Process etcd(String node) {
+    String host = endpoint(node).split(":")[0];
+    String initial = nodes().stream().map(n -> n + "=http://" + endpoint(n).split(":")[0] + ":2380")
+        .collect(Collectors.joining(","));
+    List<String> cmd = List.of("etcd", "--name", node, "--data-dir", dir.resolve(node).resolve("etcd").toString(),
+        "--listen-client-urls", "http://" + host + ":2379", "--advertise-client-urls", "http://" + host + ":2379",
+        "--listen-peer-urls", "http://" + host + ":2380", "--initial-advertise-peer-urls", "http://" + host + ":2380",
+        "--initial-cluster", initial, "--initial-cluster-token", dir.getFileName().toString());
+    try {
+      Files.createDirectories(dir.resolve(node));
+      Process p = Cmd.background(cmd, Map.of(), dir.resolve(node).resolve("node.log"));
+      Files.writeString(dir.resolve(node).resolve("pid"), p.pid() + "\n");
+      return p;
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
+  }
+
   @Override
   public void close() {
-    trireme("down", "--dir", dir.toString(), "--timeout", "20");
+    if (reference) {
+      for (String n : nodes()) {
+        try {
+          ProcessHandle.of(pid(n)).ifPresent(ProcessHandle::destroy);
+        } catch (IOException | NumberFormatException e) {
+          // never started
+        }
+      }
+    } else {
+      trireme("down", "--dir", dir.toString(), "--timeout", "20");
+    }
     for (Process p : restarted) {
       if (p.isAlive()) {
         p.destroyForcibly();

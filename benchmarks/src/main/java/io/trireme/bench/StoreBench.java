@@ -149,17 +149,30 @@ public final class StoreBench {
     }
   }
 
-  /** Fails fast, with the endpoint named, if one does not answer Maintenance.Status. */
-  private void checkEndpoints() {
+  /**
+   * Fails, with the endpoint named, if one does not answer Maintenance.Status within 30 s (retried:
+   * on a loaded machine the first connection can take seconds).
+   */
+  private void checkEndpoints() throws InterruptedException {
     for (int i = 0; i < channels.size(); i++) {
-      try {
-        StatusResponse s = channels.maintenance(i).withDeadlineAfter(5, TimeUnit.SECONDS)
-            .status(StatusRequest.getDefaultInstance());
-        LOG.info("{}: {} member {} version {} leader {}", options.system(), channels.endpoint(i),
-            Long.toHexString(s.getHeader().getMemberId()), s.getVersion(), Long.toHexString(s.getLeader()));
-      } catch (StatusRuntimeException e) {
-        throw new IllegalStateException("endpoint " + channels.endpoint(i) + " does not answer Status: "
-            + e.getStatus(), e);
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (true) {
+        try {
+          StatusResponse s = channels.maintenance(i).withDeadlineAfter(5, TimeUnit.SECONDS)
+              .status(StatusRequest.getDefaultInstance());
+          LOG.info("{}: {} member {} version {} leader {}", options.system(), channels.endpoint(i),
+              Long.toHexString(s.getHeader().getMemberId()), s.getVersion(), Long.toHexString(s.getLeader()));
+          break;
+        } catch (StatusRuntimeException e) {
+          if (System.nanoTime() > until) {
+            throw new IllegalStateException("endpoint " + channels.endpoint(i) + " does not answer Status: "
+                + e.getStatus(), e);
+          }
+          LOG.warn("{}: {} does not answer Status yet ({}); retrying", options.system(), channels.endpoint(i),
+              e.getStatus().getCode());
+          channels.resetConnectBackoff();
+          TimeUnit.MILLISECONDS.sleep(500); // retry interval of the condition above
+        }
       }
     }
   }

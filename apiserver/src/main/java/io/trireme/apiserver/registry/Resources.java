@@ -1,7 +1,17 @@
 package io.trireme.apiserver.registry;
 
+import io.trireme.apiserver.registry.apps.deployment.DeploymentStrategy;
+import io.trireme.apiserver.registry.apps.replicaset.ReplicaSetStrategy;
+import io.trireme.apiserver.registry.coordination.lease.LeaseStrategy;
 import io.trireme.apiserver.registry.core.configmap.ConfigMapStrategy;
+import io.trireme.apiserver.registry.core.endpoints.EndpointsStrategy;
+import io.trireme.apiserver.registry.core.event.EventStrategy;
 import io.trireme.apiserver.registry.core.namespace.NamespaceStrategy;
+import io.trireme.apiserver.registry.core.node.NodeStrategy;
+import io.trireme.apiserver.registry.core.pod.PodStrategy;
+import io.trireme.apiserver.registry.core.secret.SecretStrategy;
+import io.trireme.apiserver.registry.core.service.ServiceStrategy;
+import io.trireme.apiserver.registry.core.serviceaccount.ServiceAccountStrategy;
 import io.trireme.apiserver.registry.generic.ResourceStrategy;
 import java.util.List;
 
@@ -12,6 +22,16 @@ public final class Resources {
   public static List<ResourceStrategy> all() {
     return List.of(
         new NamespaceStrategy(),
-        new ConfigMapStrategy());
+        new ConfigMapStrategy(),
+        new SecretStrategy(),
+        new ServiceAccountStrategy(),
+        new PodStrategy(),
+        new NodeStrategy(),
+        new ServiceStrategy(),
+        new EndpointsStrategy(),
+        new EventStrategy(),
+        new LeaseStrategy(),
+        new DeploymentStrategy(),
+        new ReplicaSetStrategy());
   }
 }

@@ -1,0 +1,2 @@
+/** apps/v1 deployments. */
+package io.trireme.apiserver.registry.apps.deployment;

@@ -1,0 +1,2 @@
+/** apps/v1 replicasets. */
+package io.trireme.apiserver.registry.apps.replicaset;

@@ -1,0 +1,2 @@
+/** The coordination.k8s.io group. */
+package io.trireme.apiserver.registry.coordination;

@@ -1,0 +1,2 @@
+/** core/v1 endpoints. */
+package io.trireme.apiserver.registry.core.endpoints;

@@ -1,0 +1,2 @@
+/** core/v1 event. */
+package io.trireme.apiserver.registry.core.event;

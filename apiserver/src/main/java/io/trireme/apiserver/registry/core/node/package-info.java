@@ -1,0 +1,2 @@
+/** core/v1 nodes. */
+package io.trireme.apiserver.registry.core.node;

@@ -1,0 +1,2 @@
+/** core/v1 secrets. */
+package io.trireme.apiserver.registry.core.secret;

@@ -1,0 +1,2 @@
+/** core/v1 service. */
+package io.trireme.apiserver.registry.core.service;

@@ -1,0 +1,2 @@
+/** core/v1 serviceaccounts. */
+package io.trireme.apiserver.registry.core.serviceaccount;

@@ -13,12 +13,16 @@
 #   --systems LIST      which systems to run                                            (default etcd,trireme)
 #   --check-perf-load L etcdctl check perf load, or none                                (default m)
 #   --results DIR       where the Markdown and JSON lines go                            (default benchmarks/results)
+#   --trireme-jar JAR   the node jar to run                               (default node/target/trireme.jar)
+# The Trireme jar and launcher are copied into the work directory first, so a rebuild of the checkout
+# during the run cannot pull classes out from under the running nodes.
 # Every process the script starts is stopped on exit, failure or Ctrl-C.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/.." && pwd)
 runs=1 duration=20 trials=5 systems=etcd,trireme load=m results=$root/benchmarks/results
+trireme_jar=$root/node/target/trireme.jar
 extra=()
 while [[ $# -gt 0 ]]; do
   case $1 in
@@ -28,8 +32,9 @@ while [[ $# -gt 0 ]]; do
     --systems) systems=$2; shift 2 ;;
     --check-perf-load) load=$2; shift 2 ;;
     --results) results=$2; shift 2 ;;
+    --trireme-jar) trireme_jar=$2; shift 2 ;;
     --) shift; extra=("$@"); break ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "unknown option $1 (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -48,6 +53,7 @@ md=$results/store-$stamp.md
 jsonl=$results/store-$stamp.jsonl
 : >"$jsonl"
 etcd_dir="" trireme_dir="" bench_pid=""
+trireme_bin=$work/trireme-root/bin/trireme
 
 log() { printf '%s store-vs-etcd: %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 
@@ -59,7 +65,7 @@ stop_etcd() {
 
 stop_trireme() {
   [[ -n $trireme_dir ]] || return 0
-  "$root/bin/trireme" down --dir "$trireme_dir" >>"$trireme_dir/down.log" 2>&1 || true
+  "$trireme_bin" down --dir "$trireme_dir" >>"$trireme_dir/down.log" 2>&1 || true
   local f
   for f in "$trireme_dir"/node*/pid; do # a node that `down` did not stop (e.g. it failed)
     [[ -f $f ]] && kill -9 "$(cat "$f")" 2>/dev/null || true
@@ -83,6 +89,28 @@ log "building the benchmark"
 (cd "$root" && mvn -B -q -o -pl benchmarks -am install -DskipTests) >&2
 (cd "$root" && mvn -B -q -o -pl benchmarks dependency:build-classpath -Dmdep.outputFile="$work/classpath" >/dev/null)
 cp="$root/benchmarks/target/classes:$(cat "$work/classpath")"
+
+# A private copy of the launcher and the node jar (bin/trireme finds the jar relative to itself).
+snapshot_trireme() {
+  if [[ ! -f $trireme_jar ]]; then
+    log "building $trireme_jar"
+    (cd "$root" && mvn -B -q -o -pl node -am package -DskipTests) >&2
+  fi
+  mkdir -p "$work/trireme-root/bin" "$work/trireme-root/node/target"
+  cp "$root/bin/trireme" "$trireme_bin"
+  local i
+  for i in 1 2 3 4 5 6; do # the jar may be being rewritten by a build right now
+    cp "$trireme_jar" "$work/trireme-root/node/target/trireme.jar"
+    if unzip -tqq "$work/trireme-root/node/target/trireme.jar" >/dev/null 2>&1; then
+      log "trireme: using a copy of $trireme_jar ($(date -u -r "$trireme_jar" +%H:%M:%S) UTC)"
+      return 0
+    fi
+    log "trireme: $trireme_jar is incomplete (a build is writing it?); retrying in 10 s"
+    sleep 10
+  done
+  echo "no usable $trireme_jar" >&2
+  return 1
+}
 
 # Runs StoreBench in the background (so Ctrl-C reaches the trap at once) and waits for it.
 bench() {
@@ -159,7 +187,7 @@ run_trireme() {
   local run=$1 dir=$work/trireme-$run
   trireme_dir=$dir
   log "trireme run $run: bin/trireme up in $dir"
-  if ! "$root/bin/trireme" up --detach --dir "$dir" --addresses "$TRIREME_ADDRESSES" >"$work/up-$run.log" 2>&1; then
+  if ! "$trireme_bin" up --detach --dir "$dir" --addresses "$TRIREME_ADDRESSES" >"$work/up-$run.log" 2>&1; then
     log "trireme run $run: bin/trireme up FAILED; its output:"
     cat "$work/up-$run.log" >&2
     stop_trireme
@@ -168,11 +196,12 @@ run_trireme() {
   # node<index> is the node on the index-th address (bin/trireme up names them node1..nodeN in order)
   measure trireme "$run" "$TRIREME_ENDPOINTS" \
     "kill -9 \$(cat '$dir'/node{index}/pid)" \
-    "setsid '$root/bin/trireme' node --config '$dir'/node{index}/node.yaml >>'$dir'/node{index}/node.log 2>&1 </dev/null &"
+    "setsid '$trireme_bin' node --config '$dir'/node{index}/node.yaml >>'$dir'/node{index}/node.log 2>&1 </dev/null &"
   stop_trireme
 }
 
 IFS=, read -r -a chosen <<<"$systems"
+if [[ ,$systems, == *,trireme,* ]]; then snapshot_trireme; fi
 for run in $(seq 1 "$runs"); do
   # alternate which system goes first, so drift of the machine does not favour one of them
   order=("${chosen[@]}")

@@ -125,7 +125,7 @@ public final class ClosedLoop {
 
         @Override
         public void failed(Throwable cause) {
-          latencies.recordError();
+          latencies.recordError(cause);
           lastCompletion.accumulateAndGet(System.nanoTime(), Math::max);
           timer.schedule(Client.this::next, ERROR_PAUSE_MS, TimeUnit.MILLISECONDS);
         }

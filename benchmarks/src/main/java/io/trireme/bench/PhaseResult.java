@@ -15,9 +15,10 @@ import java.util.List;
  * @param p99Ms     99th percentile latency
  * @param p999Ms    99.9th percentile latency
  * @param maxMs     maximum latency
+ * @param errorKinds failed operations by kind, e.g. {@code DEADLINE_EXCEEDED×12}; empty if none
  */
 public record PhaseResult(String phase, int clients, long ops, long errors, double seconds,
-    double opsPerSec, double p50Ms, double p99Ms, double p999Ms, double maxMs) {
+    double opsPerSec, double p50Ms, double p99Ms, double p999Ms, double maxMs, String errorKinds) {
 
   /** The metrics to publish, one JSON line each. */
   public List<Metric> metrics() {

@@ -119,6 +119,9 @@ public final class StoreBench {
     double elections = termBefore > 0 && termAfter > 0 ? termAfter - termBefore : Double.NaN;
     LOG.info("{}: {} {} ops/s p50 {} ms p99 {} ms errors {} elections {}", options.system(), label,
         fmt(r.opsPerSec()), fmt(r.p50Ms()), fmt(r.p99Ms()), r.errors(), fmt(elections));
+    if (r.errors() > 0) {
+      LOG.warn("{}: {} errors: {}", options.system(), label, r.errorKinds());
+    }
     loads.add(r);
     List<Metric> produced = new ArrayList<>(r.metrics());
     produced.add(new Metric(label, "elections", elections, "count", Metric.Better.LOWER));
@@ -192,6 +195,8 @@ public final class StoreBench {
         out.printf("%-14s %7d %10s %9s %9s %9s %9s %7d %9s%n", r.phase(), r.clients(), fmt(r.opsPerSec()),
             fmt(r.p50Ms()), fmt(r.p99Ms()), fmt(r.p999Ms()), fmt(r.maxMs()), r.errors(), elections);
       }
+      loads.stream().filter(r -> r.errors() > 0)
+          .forEach(r -> out.printf("  errors in %s: %s%n", r.phase(), r.errorKinds()));
     }
     List<Metric> others = metrics.stream().filter(m -> m.phase().equals("watch")).toList();
     for (Metric m : others) {

@@ -3,6 +3,7 @@ package io.trireme.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.grpc.Status;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -28,17 +29,27 @@ class LatenciesTest {
     for (int i = 0; i < 200; i++) {
       l.recordNanos(2_000_000);
     }
-    l.recordError();
-    l.recordError();
+    l.recordError(Status.DEADLINE_EXCEEDED.asRuntimeException());
+    l.recordError(Status.UNAVAILABLE.withDescription("etcdserver: no leader").asRuntimeException());
+    l.recordError(Status.DEADLINE_EXCEEDED.withDescription("deadline after 10s").asRuntimeException());
 
     PhaseResult r = l.summarise("put-16", 16, TimeUnit.SECONDS.toNanos(4));
 
     assertThat(r.ops()).isEqualTo(200);
-    assertThat(r.errors()).isEqualTo(2);
+    assertThat(r.errors()).isEqualTo(3);
+    assertThat(r.errorKinds()).isEqualTo("DEADLINE_EXCEEDED×2, UNAVAILABLE etcdserver: no leader×1");
     assertThat(r.opsPerSec()).isCloseTo(50.0, within(1e-9));
     assertThat(r.p50Ms()).isCloseTo(2.0, within(0.01));
     assertThat(r.metrics()).extracting(Metric::name)
         .containsExactly("throughput", "p50", "p99", "p999", "max", "errors");
+  }
+
+  @Test
+  void recordError_nonGrpcFailure_isCountedByExceptionType() {
+    Latencies l = new Latencies();
+    l.recordError(new IllegalStateException("unexpected response"));
+
+    assertThat(l.errorSummary()).isEqualTo("IllegalStateException×1");
   }
 
   @Test

@@ -93,6 +93,12 @@ public final class VipAgent implements AutoCloseable {
     private ScheduledFuture<?> timer;
     private long timerAt = Election.NEVER;
 
+    // confined to the address thread
+    private long acquireSince = Election.NEVER;
+
+    private final long acquireWindowNanos;
+    private final long acquireRetryNanos;
+    private volatile boolean wantHeld;
     private volatile ElectionState state = new ElectionState.Init();
     private volatile Optional<PeerId> owner = Optional.empty();
     private volatile boolean started;
@@ -131,6 +137,9 @@ public final class VipAgent implements AutoCloseable {
         this.verifier = new AdvertVerifier(node, config.vrid(), codec,
                 new ReplayGuard(config.replayWindow(), wallMillis), registry);
         this.bootEpoch = wallMillis.getAsLong();
+        long advertNanos = config.advertInterval().toNanos();
+        this.acquireWindowNanos = config.electionSettings().masterDownNanos(advertNanos);
+        this.acquireRetryNanos = Math.max(advertNanos / 10, TimeUnit.MILLISECONDS.toNanos(5));
         this.loop = new ScheduledThreadPoolExecutor(1, r -> daemon(r, "vip-election-" + node));
         this.loop.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         this.loop.setRemoveOnCancelPolicy(true);
@@ -235,6 +244,7 @@ public final class VipAgent implements AutoCloseable {
     }
 
     private void finish() {
+        wantHeld = false;
         loop.shutdownNow();
         awaitQuietly(loop);
         addressThread.execute(this::release);
@@ -297,10 +307,15 @@ public final class VipAgent implements AutoCloseable {
             toMaster.increment();
             LOG.info("vip[{}] elected master (priority {}); taking {}", node, config.priority(),
                     config.vip().getHostAddress());
-            addressThread.execute(this::acquire);
+            wantHeld = true;
+            addressThread.execute(() -> {
+                acquireSince = Election.NEVER; // a fresh retry window for this term as master
+                acquire();
+            });
         } else if (action instanceof ElectionAction.GiveUp giveUp) {
             toBackup.increment();
             LOG.info("vip[{}] giving up {}: {}", node, config.vip().getHostAddress(), giveUp.reason());
+            wantHeld = false;
             addressThread.execute(this::release);
         } else if (action instanceof ElectionAction.OwnerChanged change) {
             owner = change.owner();
@@ -311,10 +326,32 @@ public final class VipAgent implements AutoCloseable {
         }
     }
 
+    /**
+     * On the address thread. When the kernel refuses the address (loopback: someone still serves it), the usual
+     * cause is the previous master that has not yet heard our first advert; so retry for one master-down
+     * interval, while still elected, before stepping down as if health were lost.
+     */
     private void acquire() {
+        if (!wantHeld || address.isHeld()) {
+            return;
+        }
         try {
             address.acquire();
         } catch (RuntimeException e) { // AddressException, or a failing FrontendBinding
+            long now = ticker.nanos();
+            if (acquireSince == Election.NEVER) {
+                acquireSince = now;
+            }
+            if (now - acquireSince < acquireWindowNanos) {
+                LOG.debug("vip[{}] VIP not free yet, retrying: {}", node, e.getMessage());
+                try {
+                    loop.schedule(() -> addressThread.execute(this::acquire), acquireRetryNanos, TimeUnit.NANOSECONDS);
+                } catch (RejectedExecutionException stopping) {
+                    return;
+                }
+                return;
+            }
+            acquireSince = Election.NEVER;
             addressFailures.increment();
             LOG.warn("vip[{}] cannot take the VIP, stepping down: {}", node, e.getMessage());
             submit(() -> {
@@ -324,6 +361,7 @@ public final class VipAgent implements AutoCloseable {
             });
             return;
         }
+        acquireSince = Election.NEVER;
         callback("onBecomeMaster", listener::onBecomeMaster);
     }
 

@@ -95,4 +95,91 @@ class KubectlIT {
     assertThat(gone.exit()).isEqualTo(1);
     assertThat(gone.err()).contains("Error from server (NotFound): configmaps \"settings\" not found");
   }
+
+  @Test
+  void deployment_applyTwice_usesStrategicMergePatch() throws Exception {
+    Path file = home.resolve("deploy.yaml");
+    String manifest = """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: web
+        spec:
+          replicas: 2
+          selector:
+            matchLabels:
+              app: web
+          template:
+            metadata:
+              labels:
+                app: web
+            spec:
+              containers:
+              - name: nginx
+                image: nginx:1.25
+                ports:
+                - containerPort: 80
+        """;
+    Files.writeString(file, manifest);
+    assertThat(ok("apply", "--validate=false", "-f", file.toString()).out()).contains("deployment.apps/web created");
+    Files.writeString(file, manifest.replace("nginx:1.25", "nginx:1.27"));
+    assertThat(ok("apply", "--validate=false", "-f", file.toString()).out())
+        .contains("deployment.apps/web configured");
+    assertThat(ok("apply", "--validate=false", "-f", file.toString()).out())
+        .contains("deployment.apps/web unchanged");
+    String containers = ok("get", "deploy", "web", "-o", "jsonpath={.spec.template.spec.containers}").out();
+    assertThat(containers).contains("\"image\":\"nginx:1.27\"").contains("\"containerPort\":80")
+        .contains("\"imagePullPolicy\":\"IfNotPresent\"");
+    assertThat(ok("get", "deploy", "web", "-o", "jsonpath={.metadata.generation}").out()).isEqualTo("2");
+    String wide = ok("get", "deployments", "-o", "wide").out();
+    assertThat(wide).containsPattern("NAME\\s+READY\\s+UP-TO-DATE\\s+AVAILABLE\\s+AGE\\s+CONTAINERS\\s+IMAGES"
+        + "\\s+SELECTOR");
+    assertThat(wide).containsPattern("web\\s+0/2\\s+0\\s+0\\s+\\S+\\s+nginx\\s+nginx:1.27\\s+app=web");
+    ok("patch", "deploy", "web", "-p", "{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"sidecar\","
+        + "\"image\":\"busybox\"}]}}}}");
+    assertThat(ok("get", "deploy", "web", "-o", "jsonpath={.spec.template.spec.containers[*].name}").out())
+        .isEqualTo("nginx sidecar");
+    assertThat(ok("get", "all").out()).contains("deployment.apps/web");
+    assertThat(ok("delete", "-f", file.toString()).out()).contains("deployment.apps \"web\" deleted");
+  }
+
+  @Test
+  void pod_getWideAllNamespacesAndDescribe() throws Exception {
+    Path file = home.resolve("pod.yaml");
+    Files.writeString(file, """
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: web-1
+          namespace: kube-public
+        spec:
+          containers:
+          - name: c
+            image: nginx
+        """);
+    ok("create", "--validate=false", "-f", file.toString());
+    assertThat(ok("get", "pods", "-A").out()).containsPattern("NAMESPACE\\s+NAME\\s+READY\\s+STATUS\\s+RESTARTS\\s+AGE")
+        .containsPattern("kube-public\\s+web-1\\s+0/1\\s+Pending\\s+0");
+    assertThat(ok("get", "po", "-n", "kube-public", "-o", "wide").out()).containsPattern("IP\\s+NODE\\s+NOMINATED NODE");
+    assertThat(ok("get", "pods", "-A", "--field-selector", "status.phase=Pending", "-o", "name").out())
+        .contains("pod/web-1");
+    String describe = ok("describe", "pod", "-n", "kube-public", "web-1").out();
+    assertThat(describe).contains("Name:", "web-1", "QoS Class:", "BestEffort", "Events:", "<none>");
+    ok("delete", "pod", "-n", "kube-public", "web-1");
+  }
+
+  @Test
+  void olderAndNewerKubectl_discoverAndList() throws Exception {
+    Path dir = Path.of(new java.io.File(Path.of("/usr/bin/kubectl").toRealPath().toString()).getParent());
+    for (String v : new String[] {"1.27", "1.33"}) {
+      Path bin = dir.resolve("kubectl." + v);
+      Kubectl k = new Kubectl(bin.toString(), home.resolve("kubeconfig"), Files.createTempDirectory(home, v));
+      Kubectl.Result r = k.run("get", "ns", "kube-system");
+      assertThat(r.exit()).as(v + " " + r).isZero();
+      assertThat(r.out()).containsPattern("kube-system\\s+Active");
+      Kubectl.Result res = k.run("api-resources");
+      assertThat(res.exit()).as(v + " " + res).isZero();
+      assertThat(res.out()).contains("deployments", "leases");
+    }
+  }
 }

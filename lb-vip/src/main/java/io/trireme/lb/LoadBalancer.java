@@ -5,9 +5,13 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.util.concurrent.EventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -44,7 +48,7 @@ public final class LoadBalancer implements AutoCloseable {
     private EventLoopGroup acceptGroup;
     private EventLoopGroup ioGroup;
     private HealthChecker checker;
-    private Channel serverChannel;
+    private final List<Channel> serverChannels = new ArrayList<>();
     private boolean started;
     private boolean closed;
 
@@ -75,28 +79,21 @@ public final class LoadBalancer implements AutoCloseable {
             throw new IllegalStateException("lb " + name + " already started");
         }
         started = true;
-        acceptGroup = transport.newGroup(1, "lb-accept");
         ioGroup = transport.newGroup(config.ioThreads(), "lb-io");
         checker = new HealthChecker(name, config.healthCheck(), new HealthProbe(config.healthCheck(), transport),
                 ioGroup);
         BackendConnector connector = BackendConnector.sockets(transport, config, metrics);
-        ServerBootstrap bootstrap = new ServerBootstrap()
-                .group(acceptGroup, ioGroup)
-                .channel(transport.serverChannelClass())
-                .option(ChannelOption.SO_BACKLOG, 4096)
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .childOption(ChannelOption.AUTO_READ, false)
-                .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(new FrontendInitializer(pool, connector, metrics, activeConnections,
-                        config.maxConnections()));
-        for (Map.Entry<ChannelOption<?>, Object> e : transport.keepAliveOptions(config.keepAlive()).entrySet()) {
-            @SuppressWarnings("unchecked")
-            ChannelOption<Object> option = (ChannelOption<Object>) e.getKey();
-            bootstrap.childOption(option, e.getValue());
-        }
+        FrontendInitializer initializer = new FrontendInitializer(pool, connector, metrics, activeConnections,
+                config.maxConnections());
         pool.backends().forEach(checker::start);
         try {
-            serverChannel = bootstrap.bind(config.listen().socketAddress()).syncUninterruptibly().channel();
+            if (transport.isNative()) {
+                bindPerLoop(initializer);
+            } else {
+                acceptGroup = transport.newGroup(1, "lb-accept");
+                serverChannels.add(frontend(acceptGroup, ioGroup, initializer)
+                        .bind(config.listen().socketAddress()).syncUninterruptibly().channel());
+            }
         } catch (RuntimeException e) {
             close();
             throw new LoadBalancerException("lb cannot listen on " + name + ": " + HealthProbe.describe(e), e);
@@ -106,12 +103,46 @@ public final class LoadBalancer implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Epoll: one listening socket per I/O event loop on the same address ({@code SO_REUSEPORT}); the kernel spreads
+     * new connections over them and each connection, and its backend side, stays on the loop that accepted it — no
+     * accept thread, no hand-off between threads.
+     */
+    private void bindPerLoop(FrontendInitializer initializer) {
+        InetSocketAddress address = config.listen().socketAddress();
+        for (EventExecutor executor : ioGroup) {
+            EventLoop loop = (EventLoop) executor;
+            Channel ch = frontend(loop, loop, initializer)
+                    .option(EpollChannelOption.SO_REUSEPORT, true)
+                    .bind(address).syncUninterruptibly().channel();
+            serverChannels.add(ch);
+            address = (InetSocketAddress) ch.localAddress();
+        }
+    }
+
+    private ServerBootstrap frontend(EventLoopGroup parent, EventLoopGroup child, FrontendInitializer initializer) {
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(parent, child)
+                .channel(transport.serverChannelClass())
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .childOption(ChannelOption.AUTO_READ, false)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(initializer);
+        for (Map.Entry<ChannelOption<?>, Object> e : transport.keepAliveOptions(config.keepAlive()).entrySet()) {
+            @SuppressWarnings("unchecked")
+            ChannelOption<Object> option = (ChannelOption<Object>) e.getKey();
+            bootstrap.childOption(option, e.getValue());
+        }
+        return bootstrap;
+    }
+
     /** The bound frontend address (useful with port 0). */
     public synchronized InetSocketAddress localAddress() {
-        if (serverChannel == null) {
+        if (serverChannels.isEmpty()) {
             throw new IllegalStateException("lb " + name + " is not listening");
         }
-        return (InetSocketAddress) serverChannel.localAddress();
+        return (InetSocketAddress) serverChannels.get(0).localAddress();
     }
 
     /**
@@ -178,8 +209,8 @@ public final class LoadBalancer implements AutoCloseable {
         if (checker != null) {
             checker.stop();
         }
-        if (serverChannel != null) {
-            serverChannel.close().syncUninterruptibly();
+        for (Channel ch : serverChannels) {
+            ch.close().syncUninterruptibly();
         }
         pool.update(List.of()).removed().forEach(Backend::remove);
         if (acceptGroup != null) {

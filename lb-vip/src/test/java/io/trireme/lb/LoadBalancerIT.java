@@ -94,6 +94,25 @@ class LoadBalancerIT {
     }
 
     @Test
+    void nioTransport_sameBehaviour() throws Exception {
+        TagServer a = backend("a");
+        TagServer b = backend("b");
+        LoadBalancer lb = start(LoadBalancerConfig.of(new BackendAddress("127.0.0.1", 0),
+                List.of(a.address(), b.address())).withNativeTransport(false));
+        awaitStates(lb, BackendState.UP, 2);
+        assertThat(lb.nativeTransport()).isFalse();
+
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            try (TestClient c = new TestClient(lb.localAddress())) {
+                names.add(c.readLine());
+                assertThat(c.echo("over nio")).isEqualTo("over nio");
+            }
+        }
+        assertThat(names).containsExactlyInAnyOrder("a", "a", "b", "b");
+    }
+
+    @Test
     void leastConnections_newConnectionGoesToTheIdleBackend() throws Exception {
         TagServer a = backend("a");
         TagServer b = backend("b");

@@ -151,7 +151,8 @@ check_perf() {
 measure() {
   local system=$1 run=$2 endpoints=$3 kill_cmd=$4 restart_cmd=$5 report=$work/report-$1-$2.txt
   local part=$work/part.txt
-  log "$system run $run: load phases, $duration s each"
+  echo "$system run $run: load average at start $(cut -d' ' -f1-3 /proc/loadavg)" >>"$report"
+  log "$system run $run: load phases, $duration s each (load average $(cut -d' ' -f1-3 /proc/loadavg))"
   bench --endpoints "$endpoints" --duration "$duration" --system "$system" --run "$run" --out "$jsonl" \
     "${extra[@]}" >"$part" || log "$system run $run: load phases FAILED (see the log above)"
   cat "$part" >>"$report"; cat "$part"
@@ -170,6 +171,7 @@ measure() {
     --kill-cmd "$kill_cmd" --restart-cmd "$restart_cmd" >"$part" \
     || log "$system run $run: failover FAILED (see the log above)"
   cat "$part" >>"$report"; cat "$part"
+  echo "$system run $run: load average at end $(cut -d' ' -f1-3 /proc/loadavg)" >>"$report"
 }
 
 run_etcd() {
@@ -222,7 +224,11 @@ java -cp "$cp" io.trireme.bench.CompareResults --baseline etcd --candidate trire
   echo
   echo "Produced by \`benchmarks/store-vs-etcd.sh --runs $runs --duration $duration --trials $trials${extra:+ -- ${extra[*]}}\`"
   echo "on $(nproc) cores ($(uname -r)); $(etcd --version 2>/dev/null | head -1); $(java -version 2>&1 | head -1);"
-  echo "trireme commit $(cd "$root" && git rev-parse --short HEAD 2>/dev/null || echo unknown)."
+  echo "trireme commit $(cd "$root" && git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+  if [[ -f $work/trireme-root/node/target/trireme.jar ]]; then
+    echo "(node jar built $(date -u -r "$work/trireme-root/node/target/trireme.jar" '+%Y-%m-%d %H:%M') UTC)."
+  fi
+  echo "The machine is shared: the load average at the start and end of every run is in the raw output."
   echo "Both clusters: three members on loopback (etcd 127.0.0.1-3, Trireme 127.0.0.41-43), fresh per run;"
   echo "one StoreBench client JVM on the same cores, one gRPC channel per endpoint, clients round-robin,"
   echo "256-byte values. Medians over runs (failover: over all trials) with [min-max] and sample count."

@@ -64,15 +64,17 @@ final class FailoverPhase {
       kill.run(leader, options.cmdLog(), COMMAND_LIMIT);
       long killed = System.nanoTime();
       String key = "/bench/failover/" + options.run() + "/" + trial;
-      Recovery first = firstPutAfter(leader.index() - 1, key);
+      Latencies attempts = new Latencies();
+      Recovery first = firstPutAfter(leader.index() - 1, key, attempts);
       if (first == null) {
         failed++;
-        LOG.warn("failover trial {}: no put succeeded within {}", trial, RECOVERY_LIMIT);
+        LOG.warn("failover trial {}: no put succeeded within {}; failed attempts: {}", trial, RECOVERY_LIMIT,
+            attempts.errorSummary());
       } else {
         double ms = (first.atNanos() - killed) / 1e6;
         metrics.add(new Metric("failover", "put-after-kill", ms, "ms", Metric.Better.LOWER));
-        LOG.info("failover trial {}: first put after {} ms ({} failed attempts)", trial,
-            String.format("%.0f", ms), first.failedAttempts());
+        LOG.info("failover trial {}: first put after {} ms (failed attempts before: {})", trial,
+            String.format("%.0f", ms), first.failedAttempts() == 0 ? "none" : attempts.errorSummary());
       }
       channels.resetConnectBackoff();
       restart.run(leader, options.cmdLog(), COMMAND_LIMIT);
@@ -93,7 +95,8 @@ final class FailoverPhase {
   }
 
   /** Sends puts to the endpoints other than {@code killedIndex} until one succeeds; null on timeout. */
-  private Recovery firstPutAfter(int killedIndex, String key) throws InterruptedException {
+  private Recovery firstPutAfter(int killedIndex, String key, Latencies attemptErrors)
+      throws InterruptedException {
     List<Integer> others = new ArrayList<>();
     for (int i = 0; i < channels.size(); i++) {
       if (i != killedIndex) {
@@ -122,6 +125,7 @@ final class FailoverPhase {
             @Override
             public void onError(Throwable t) {
               failures.incrementAndGet();
+              attemptErrors.recordError(t);
               LOG.debug("failover put attempt failed: {}", t.toString());
             }
 

@@ -100,7 +100,7 @@ snapshot_trireme() {
   cp "$root/bin/trireme" "$trireme_bin"
   local i
   for i in 1 2 3 4 5 6; do # the jar may be being rewritten by a build right now
-    cp "$trireme_jar" "$work/trireme-root/node/target/trireme.jar"
+    cp -p "$trireme_jar" "$work/trireme-root/node/target/trireme.jar"
     if unzip -tqq "$work/trireme-root/node/target/trireme.jar" >/dev/null 2>&1; then
       log "trireme: using a copy of $trireme_jar ($(date -u -r "$trireme_jar" +%H:%M:%S) UTC)"
       return 0

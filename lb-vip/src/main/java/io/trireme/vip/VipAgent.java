@@ -170,11 +170,13 @@ public final class VipAgent implements AutoCloseable {
         try {
             address.preflight();
         } catch (AddressException e) {
+            stopThreads();
             throw new VipException("vip[" + node + "] cannot use " + config.mode() + " mode: " + e.getMessage(), e);
         }
         try {
             transport.start(this::onDatagram);
         } catch (IOException e) {
+            stopThreads();
             throw new VipException("vip[" + node + "] cannot open the advert socket (" + config.transport() + " "
                     + config.bind() + "): " + e.getMessage(), e);
         }
@@ -261,6 +263,13 @@ public final class VipAgent implements AutoCloseable {
         state = new ElectionState.Init();
         owner = Optional.empty();
         LOG.info("vip[{}] stopped", node);
+    }
+
+    private void stopThreads() {
+        stopped = true;
+        loop.shutdownNow();
+        addressThread.shutdownNow();
+        transport.close();
     }
 
     private void onDatagram(byte[] data, int length, InetSocketAddress source) {

@@ -18,7 +18,7 @@ public final class ReplayGuard {
 
     private static final int MAX_SENDERS = 1024;
 
-    private record Mark(long bootEpoch, long sequence) {
+    private record Mark(long bootEpoch, long sequence, long seenAtMillis) {
     }
 
     private final Duration window;
@@ -40,19 +40,25 @@ public final class ReplayGuard {
 
     /** Returns why the advert must be dropped, or empty after recording it as the newest from its sender. */
     public Optional<Verdict.Dropped> admit(Advert advert) {
-        long skew = Math.abs(wallMillis.getAsLong() - advert.timestampMillis());
+        long now = wallMillis.getAsLong();
+        long skew = Math.abs(now - advert.timestampMillis());
         if (skew > window.toMillis()) {
             return Optional.of(new Verdict.Dropped(DropReason.STALE, "timestamp " + skew + " ms away from our clock"
                     + " (window " + window.toMillis() + " ms) from " + advert.sender()));
         }
         Mark mark = last.get(advert.sender());
+        if (mark != null && now - mark.seenAtMillis() > window.toMillis()) {
+            // silent for longer than the window: anything older is rejected as stale anyway, and forgetting
+            // lets a sender whose clock stepped back across a restart (smaller boot epoch) be heard again
+            mark = null;
+        }
         if (mark != null && (advert.bootEpoch() < mark.bootEpoch()
                 || (advert.bootEpoch() == mark.bootEpoch() && advert.sequence() <= mark.sequence()))) {
             return Optional.of(new Verdict.Dropped(DropReason.REPLAYED, "epoch/sequence " + advert.bootEpoch() + "/"
                     + advert.sequence() + " not after " + mark.bootEpoch() + "/" + mark.sequence()
                     + " from " + advert.sender()));
         }
-        last.put(advert.sender(), new Mark(advert.bootEpoch(), advert.sequence()));
+        last.put(advert.sender(), new Mark(advert.bootEpoch(), advert.sequence(), now));
         return Optional.empty();
     }
 }

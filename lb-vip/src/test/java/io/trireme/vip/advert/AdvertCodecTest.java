@@ -129,4 +129,14 @@ class AdvertCodecTest {
         assertThatThrownBy(() -> new AdvertCodec("short".getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 16 bytes");
     }
+
+    @Test
+    void verify_senderSilentLongerThanWindow_isForgotten_soAClockStepBackAcrossARestartHeals() throws Exception {
+        byte[] before = codec.encode(advert(7, 5_000, 10));
+        assertThat(verifier.verify(before, before.length, SOURCE)).isInstanceOf(Verdict.Accepted.class);
+        wallClock += Duration.ofSeconds(31).toMillis();
+        byte[] afterRestart = codec.encode(advert(7, 4_000, 1)); // smaller epoch: its clock stepped back
+        assertThat(verifier.verify(afterRestart, afterRestart.length, SOURCE)).isInstanceOf(Verdict.Accepted.class);
+        assertThat(verifier.verify(afterRestart, afterRestart.length, SOURCE)).isInstanceOf(Verdict.Dropped.class);
+    }
 }

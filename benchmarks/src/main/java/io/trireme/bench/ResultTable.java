@@ -66,15 +66,59 @@ public final class ResultTable {
     return rows;
   }
 
-  /** The metrics of the short table (plus the sequential put's p50): rates, p99, elections, watch, failover, check perf. */
-  public static final Set<String> HEADLINE = Set.of("throughput", "p99",
-      "delivery-p50", "delivery-p99", "events-missing", "put-after-kill", "rejoin", "failed-trials",
-      "writes-per-s", "pass", "elections");
+  /** Metrics of the phases without a throughput figure that make the short table. */
+  public static final Set<String> HEADLINE = Set.of("delivery-p50", "delivery-p99", "events-missing",
+      "put-after-kill", "rejoin", "failed-trials", "writes-per-s", "pass");
 
-  /** A Markdown table of the headline metrics. */
+  /**
+   * The short form: one line per load phase (throughput and p99 side by side with their ratios,
+   * errors and elections), then the headline figures of watch, failover and check perf.
+   */
   public String toHeadlineMarkdown() {
-    return toMarkdown(r -> HEADLINE.contains(r.metric())
-        || (r.phase().startsWith("seq-put") && r.metric().equals("p50")));
+    Map<String, Map<String, Row>> phases = new LinkedHashMap<>();
+    for (Row r : rows) {
+      phases.computeIfAbsent(r.phase(), k -> new LinkedHashMap<>()).put(r.metric(), r);
+    }
+    StringBuilder b = new StringBuilder();
+    b.append("| load | ").append(baseline).append(" ops/s | ").append(candidate).append(" ops/s | ratio | ")
+        .append(baseline).append(" p50 ms | ").append(candidate).append(" p50 ms | ")
+        .append(baseline).append(" p99 ms | ").append(candidate).append(" p99 ms | ratio | errors ")
+        .append(baseline).append('/').append(candidate).append(" | elections ").append(baseline).append('/')
+        .append(candidate).append(" |\n");
+    b.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    for (Map.Entry<String, Map<String, Row>> phase : phases.entrySet()) {
+      Row tput = phase.getValue().get("throughput");
+      if (tput == null) {
+        continue;
+      }
+      Row p50 = phase.getValue().get("p50");
+      Row p99 = phase.getValue().get("p99");
+      b.append("| ").append(phase.getKey()).append(" | ").append(cell(tput.baseline())).append(" | ")
+          .append(cell(tput.candidate())).append(" | ").append(ratio(tput)).append(" | ")
+          .append(median(p50, true)).append(" | ").append(median(p50, false)).append(" | ")
+          .append(median(p99, true)).append(" | ").append(median(p99, false)).append(" | ")
+          .append(ratio(p99)).append(" | ")
+          .append(pair(phase.getValue().get("errors"))).append(" | ")
+          .append(pair(phase.getValue().get("elections"))).append(" |\n");
+    }
+    b.append('\n').append(toMarkdown(r -> HEADLINE.contains(r.metric())));
+    return b.toString();
+  }
+
+  private static String ratio(Row r) {
+    return r == null || Double.isNaN(r.ratio()) ? "-" : String.format(Locale.ROOT, "%.2f×", r.ratio());
+  }
+
+  private static String median(Row r, boolean baselineSide) {
+    if (r == null) {
+      return "-";
+    }
+    Stats s = baselineSide ? r.baseline() : r.candidate();
+    return s.count() == 0 ? "-" : StoreBench.fmt(s.median());
+  }
+
+  private static String pair(Row r) {
+    return median(r, true) + " / " + median(r, false);
   }
 
   /** A Markdown table of every metric. */
@@ -95,7 +139,7 @@ public final class ResultTable {
       }
       b.append("| ").append(r.phase()).append(" | ").append(r.metric()).append(" | ").append(r.unit())
           .append(" | ").append(cell(r.baseline())).append(" | ").append(cell(r.candidate())).append(" | ")
-          .append(Double.isNaN(r.ratio()) ? "-" : String.format(Locale.ROOT, "%.2f×", r.ratio()))
+          .append(ratio(r))
           .append(" | ").append(r.verdict()).append(" |\n");
     }
     return b.toString();

@@ -73,6 +73,28 @@ class ResultTableTest {
     ResultTable t = new ResultTable("etcd", "trireme", entries);
 
     assertThat(t.toMarkdown()).contains("| put-64 | throughput | x | 1500 [1000–2000] (2) | 3000 (1) | 2.00× | better |");
-    assertThat(t.toHeadlineMarkdown()).contains("throughput").doesNotContain("| max |");
+    assertThat(t.toHeadlineMarkdown()).doesNotContain("| max |");
+  }
+
+  @Test
+  void headline_putsEachLoadPhaseOnOneLine_andKeepsOtherHeadlineFigures() {
+    List<MetricLog.Entry> entries = List.of(
+        entry("etcd", 1, "put-64", "throughput", 1000, Metric.Better.HIGHER),
+        entry("trireme", 1, "put-64", "throughput", 1500, Metric.Better.HIGHER),
+        entry("etcd", 1, "put-64", "p50", 30, Metric.Better.LOWER),
+        entry("trireme", 1, "put-64", "p50", 20, Metric.Better.LOWER),
+        entry("etcd", 1, "put-64", "p99", 80, Metric.Better.LOWER),
+        entry("trireme", 1, "put-64", "p99", 40, Metric.Better.LOWER),
+        entry("etcd", 1, "put-64", "errors", 0, Metric.Better.LOWER),
+        entry("trireme", 1, "put-64", "errors", 2, Metric.Better.LOWER),
+        entry("etcd", 1, "put-64", "elections", 0, Metric.Better.LOWER),
+        entry("trireme", 1, "put-64", "elections", 1, Metric.Better.LOWER),
+        entry("etcd", 1, "failover", "put-after-kill", 1400, Metric.Better.LOWER),
+        entry("trireme", 1, "failover", "put-after-kill", 350, Metric.Better.LOWER));
+
+    String headline = new ResultTable("etcd", "trireme", entries).toHeadlineMarkdown();
+
+    assertThat(headline).contains("| put-64 | 1000 (1) | 1500 (1) | 1.50× | 30 | 20 | 80 | 40 | 0.50× | 0 / 2 | 0 / 1 |");
+    assertThat(headline).contains("| failover | put-after-kill | x | 1400 (1) | 350 (1) | 0.25× | better |");
   }
 }

@@ -17,13 +17,12 @@ interface BackendConnector {
 
     /**
      * The real connector: a socket on the client's own event loop (nothing to lock, no cross-thread hand-off), with
-     * {@code AUTO_READ=false}, {@code TCP_NODELAY}, keep-alive and the connect timeout.
+     * {@code AUTO_READ=false}, {@code TCP_NODELAY} (Netty's default), keep-alive and the connect timeout.
      */
     static BackendConnector sockets(Transport transport, LoadBalancerConfig config, LoadBalancerMetrics metrics) {
         Bootstrap template = new Bootstrap()
-                .channel(transport.socketChannelClass())
+                .channelFactory(transport.socketChannelFactory())
                 .option(ChannelOption.AUTO_READ, false)
-                .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
                         (int) Math.min(Integer.MAX_VALUE, config.connectTimeout().toMillis()));
         for (Map.Entry<ChannelOption<?>, Object> e : transport.keepAliveOptions(config.keepAlive()).entrySet()) {

@@ -5,6 +5,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 
 /**
@@ -58,7 +59,13 @@ final class BackendHandler extends ChannelInboundHandlerAdapter {
 
     /** Closes {@code ch} after everything already written to it has been flushed. */
     static void closeOnFlush(Channel ch) {
-        if (ch.isActive()) {
+        if (!ch.isActive()) {
+            return;
+        }
+        ChannelOutboundBuffer pending = ch.unsafe().outboundBuffer();
+        if (ch.eventLoop().inEventLoop() && (pending == null || pending.totalPendingWriteBytes() == 0)) {
+            ch.close();
+        } else {
             ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         }
     }

@@ -63,9 +63,8 @@ final class HealthProbe {
         long timeoutMillis = settings.timeout().toMillis();
         Bootstrap bootstrap = new Bootstrap()
                 .group(loop)
-                .channel(transport.socketChannelClass())
+                .channelFactory(transport.socketChannelFactory())
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE, timeoutMillis))
-                .option(ChannelOption.TCP_NODELAY, true)
                 .handler(sslContext == null ? NO_OP : readinessPipeline(address, result));
         ChannelFuture connect = bootstrap.connect(address.socketAddress());
         Channel channel = connect.channel();

@@ -123,11 +123,10 @@ public final class LoadBalancer implements AutoCloseable {
     private ServerBootstrap frontend(EventLoopGroup parent, EventLoopGroup child, FrontendInitializer initializer) {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(parent, child)
-                .channel(transport.serverChannelClass())
+                .channelFactory(transport.serverChannelFactory())
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.AUTO_READ, false)
-                .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(initializer);
         for (Map.Entry<ChannelOption<?>, Object> e : transport.keepAliveOptions(config.keepAlive()).entrySet()) {
             @SuppressWarnings("unchecked")

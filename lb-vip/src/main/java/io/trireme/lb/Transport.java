@@ -1,6 +1,7 @@
 package io.trireme.lb;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ServerChannel;
@@ -45,12 +46,17 @@ final class Transport {
         return epoll ? new EpollEventLoopGroup(threads, factory) : new NioEventLoopGroup(threads, factory);
     }
 
-    Class<? extends ServerChannel> serverChannelClass() {
-        return epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    /** Server channels, created without reflection. */
+    ChannelFactory<ServerChannel> serverChannelFactory() {
+        return epoll ? EpollServerSocketChannel::new : NioServerSocketChannel::new;
     }
 
-    Class<? extends Channel> socketChannelClass() {
-        return epoll ? EpollSocketChannel.class : NioSocketChannel.class;
+    /**
+     * Client-side socket channels, created without reflection (one per proxied connection). Netty enables
+     * {@code TCP_NODELAY} on them by default on Linux, so it is not set again.
+     */
+    ChannelFactory<Channel> socketChannelFactory() {
+        return epoll ? EpollSocketChannel::new : NioSocketChannel::new;
     }
 
     /** The socket options that implement {@code keepAlive} on a connected socket of this transport. */

@@ -82,6 +82,33 @@ public final class InJvmCluster implements AutoCloseable {
     return servers.length;
   }
 
+  public boolean isRunning(int i) {
+    return servers[i] != null;
+  }
+
+  /** The indexes of the running members. */
+  public List<Integer> running() {
+    List<Integer> out = new ArrayList<>();
+    for (int i = 0; i < servers.length; i++) {
+      if (servers[i] != null) out.add(i);
+    }
+    return out;
+  }
+
+  /**
+   * How many watchers member i's WatchHub holds. The hub is not on the public StoreServer surface, so
+   * this reads RaftStoreServer's private field (a test-only peek; no hook in production code).
+   */
+  public int watcherCount(int i) {
+    try {
+      java.lang.reflect.Field f = servers[i].getClass().getDeclaredField("watches");
+      f.setAccessible(true);
+      return ((io.trireme.store.watch.WatchHub) f.get(servers[i])).size();
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("cannot reach the watch hub of member " + i, e);
+    }
+  }
+
   public StoreMember member(int i) {
     return members.get(i);
   }

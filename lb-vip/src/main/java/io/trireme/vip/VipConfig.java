@@ -42,6 +42,9 @@ public record VipConfig(String nodeName, int vrid, int priority, Duration advert
                         InetAddress vip, int prefixLength, String iface, int garpBurst, Duration garpInterval,
                         Duration replayWindow) {
 
+    /** Suggested UDP port for adverts (next to the LB frontend's 16443); {@code bind} has no default. */
+    public static final int DEFAULT_ADVERT_PORT = 16444;
+
     /** How adverts travel. */
     public enum Transport { UNICAST, MULTICAST }
 

@@ -184,6 +184,13 @@ public final class IpVipAddress implements VipAddress, AutoCloseable {
     public void close() {
         release();
         garp.shutdownNow();
+        try {
+            if (!garp.awaitTermination(5, TimeUnit.SECONDS)) {
+                LOG.warn("vip[{}] gratuitous ARP thread did not stop within 5 s", node);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Both forms, {@code count} of each: requests (-U) for hosts that ignore replies, replies (-A) for the rest. */

@@ -178,6 +178,12 @@ class ApiServerIT {
         .containsExactly("cm-6");
     assertThat(second.path("metadata").path("resourceVersion").asText()).isEqualTo(rv);
     assertThat(second.path("metadata").has("continue")).isFalse();
+
+    JsonNode deleted = json(api.send("DELETE", "/api/v1/namespaces/paging/configmaps?labelSelector=even%3Dtrue",
+        null, null));
+    assertThat(deleted.path("items")).hasSize(5);
+    assertThat(json(api.send("GET", "/api/v1/namespaces/paging/configmaps", null, null)).path("items"))
+        .extracting(i -> i.path("metadata").path("labels").path("even").asText()).containsOnly("false").hasSize(3);
   }
 
   @Test

@@ -182,4 +182,21 @@ class KubectlIT {
       assertThat(res.out()).contains("deployments", "leases");
     }
   }
+
+  @Test
+  void typedCreateCommands_sendProtobufAndSucceed() throws Exception {
+    assertThat(ok("create", "namespace", "team-a").out()).contains("namespace/team-a created");
+    assertThat(ok("create", "configmap", "cfg", "-n", "team-a", "--from-literal=a=b").out())
+        .contains("configmap/cfg created");
+    assertThat(ok("get", "cm", "cfg", "-n", "team-a", "-o", "jsonpath={.data.a}").out()).isEqualTo("b");
+    assertThat(ok("create", "deployment", "api", "-n", "team-a", "--image=nginx:1.27", "--replicas=3").out())
+        .contains("deployment.apps/api created");
+    assertThat(ok("get", "deploy", "api", "-n", "team-a", "-o", "jsonpath={.spec.replicas} "
+        + "{.spec.strategy.rollingUpdate.maxSurge} {.spec.template.spec.containers[0].image}").out())
+        .isEqualTo("3 25% nginx:1.27");
+    assertThat(ok("create", "secret", "generic", "pw", "-n", "team-a", "--from-literal=p=hunter2").out())
+        .contains("secret/pw created");
+    assertThat(ok("get", "secret", "pw", "-n", "team-a", "-o", "jsonpath={.data.p}").out())
+        .isEqualTo(java.util.Base64.getEncoder().encodeToString("hunter2".getBytes()));
+  }
 }

@@ -59,6 +59,7 @@ public final class Json {
       return switch (mt) {
         case "", "application/json", "application/json-patch+json", "application/merge-patch+json",
             "application/strategic-merge-patch+json", "*/*" -> nonEmpty(MAPPER.readTree(body));
+        case ProtobufBody.MEDIA_TYPE -> ProtobufBody.decode(body);
         case "application/yaml", "application/x-yaml", "text/yaml", "application/apply-patch+yaml" ->
             nonEmpty(YAML.readTree(body));
         default -> throw ApiException.unsupportedMediaType(contentType);

@@ -86,7 +86,8 @@ public final class ApiException extends RuntimeException {
 
   public static ApiException unsupportedMediaType(String contentType) {
     return new ApiException(415, "UnsupportedMediaType", "the body of the request was in an unknown format - "
-        + "accepted media types include: application/json, application/yaml", null, null, null, List.of());
+        + "accepted media types include: application/json, application/yaml, "
+        + "application/vnd.kubernetes.protobuf", null, null, null, List.of());
   }
 
   public static ApiException notAcceptable(String message) {

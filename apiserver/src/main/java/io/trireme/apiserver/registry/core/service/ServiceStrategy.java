@@ -64,7 +64,10 @@ public final class ServiceStrategy implements ResourceStrategy {
         if (!po.hasNonNull("protocol")) {
           po.put("protocol", "TCP");
         }
-        if (!po.hasNonNull("targetPort") && po.has("port")) {
+        JsonNode target = po.get("targetPort");
+        boolean unset = target == null || target.isNull() || (target.isInt() && target.asInt() == 0)
+            || (target.isTextual() && target.asText().isEmpty());
+        if (unset && po.has("port")) {
           po.set("targetPort", po.get("port"));
         }
       }

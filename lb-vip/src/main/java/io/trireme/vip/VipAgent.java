@@ -33,7 +33,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
@@ -76,16 +75,14 @@ public final class VipAgent implements AutoCloseable {
     private final AdvertTransport transport;
     private final Ticker ticker;
     private final LongSupplier wallMillis;
-    private final Listener listener;
     private final Election election;
     private final AdvertCodec codec;
     private final AdvertVerifier verifier;
     private final ScheduledThreadPoolExecutor loop;
-    private final ExecutorService addressThread;
+    private final AddressOwnership ownership;
     private final long bootEpoch;
     private final Counter toMaster;
     private final Counter toBackup;
-    private final Counter addressFailures;
 
     // confined to the loop thread
     private long sequence;
@@ -93,12 +90,6 @@ public final class VipAgent implements AutoCloseable {
     private ScheduledFuture<?> timer;
     private long timerAt = Election.NEVER;
 
-    // confined to the address thread
-    private long acquireSince = Election.NEVER;
-
-    private final long acquireWindowNanos;
-    private final long acquireRetryNanos;
-    private volatile boolean wantHeld;
     private volatile ElectionState state = new ElectionState.Init();
     private volatile Optional<PeerId> owner = Optional.empty();
     private volatile boolean started;
@@ -131,29 +122,31 @@ public final class VipAgent implements AutoCloseable {
         this.transport = Objects.requireNonNull(transport, "transport");
         this.ticker = Objects.requireNonNull(ticker, "ticker");
         this.wallMillis = Objects.requireNonNull(wallMillis, "wallMillis");
-        this.listener = Objects.requireNonNull(listener, "listener");
         this.election = new Election(config.self(), config.electionSettings(), ticker);
         this.codec = new AdvertCodec(config.authKeyBytes());
         this.verifier = new AdvertVerifier(node, config.vrid(), codec,
                 new ReplayGuard(config.replayWindow(), wallMillis), registry);
         this.bootEpoch = wallMillis.getAsLong();
-        long advertNanos = config.advertInterval().toNanos();
-        this.acquireWindowNanos = config.electionSettings().masterDownNanos(advertNanos);
-        this.acquireRetryNanos = Math.max(advertNanos / 10, TimeUnit.MILLISECONDS.toNanos(5));
         this.loop = new ScheduledThreadPoolExecutor(1, r -> daemon(r, "vip-election-" + node));
         this.loop.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         this.loop.setRemoveOnCancelPolicy(true);
-        this.addressThread = Executors.newSingleThreadExecutor(r -> daemon(r, "vip-address-" + node));
         String vrid = Integer.toString(config.vrid());
         this.toMaster = Counter.builder("trireme.vip.transitions").tag("vrid", vrid).tag("to", "master")
                 .register(registry);
         this.toBackup = Counter.builder("trireme.vip.transitions").tag("vrid", vrid).tag("to", "backup")
                 .register(registry);
-        this.addressFailures = Counter.builder("trireme.vip.address.failures").tag("vrid", vrid)
+        Counter addressFailures = Counter.builder("trireme.vip.address.failures").tag("vrid", vrid)
                 .description("VIP acquisitions that failed").register(registry);
+        long advertNanos = config.advertInterval().toNanos();
+        this.ownership = new AddressOwnership(node, address, Objects.requireNonNull(listener, "listener"), () -> submit(() -> {
+            // treated like lost health: leave with priority 0, eligible again after the hysteresis
+            lastHealthy = false;
+            dispatch(new ElectionEvent.HealthChanged(false));
+        }), addressFailures, config.electionSettings().masterDownNanos(advertNanos),
+                Math.max(advertNanos / 10, TimeUnit.MILLISECONDS.toNanos(5)));
         Gauge.builder("trireme.vip.master", this, a -> a.state.role() == ElectionState.Role.MASTER ? 1 : 0)
                 .tag("vrid", vrid).description("1 while this node is the elected master").register(registry);
-        Gauge.builder("trireme.vip.held", this, a -> a.address.isHeld() ? 1 : 0).tag("vrid", vrid)
+        Gauge.builder("trireme.vip.held", this, a -> a.ownership.held() ? 1 : 0).tag("vrid", vrid)
                 .description("1 while this node holds the VIP").register(registry);
     }
 
@@ -200,7 +193,7 @@ public final class VipAgent implements AutoCloseable {
 
     /** Whether this node has the address right now (placed and frontend bound). */
     public boolean holdsVip() {
-        return address.isHeld();
+        return ownership.held();
     }
 
     public PeerId self() {
@@ -246,20 +239,10 @@ public final class VipAgent implements AutoCloseable {
     }
 
     private void finish() {
-        wantHeld = false;
         loop.shutdownNow();
         awaitQuietly(loop);
-        addressThread.execute(this::release);
-        addressThread.shutdown();
-        awaitQuietly(addressThread);
+        ownership.stop();
         transport.close();
-        if (address instanceof AutoCloseable closeable) {
-            try {
-                closeable.close();
-            } catch (Exception e) {
-                LOG.warn("vip[{}] closing the address: {}", node, e.toString());
-            }
-        }
         state = new ElectionState.Init();
         owner = Optional.empty();
         LOG.info("vip[{}] stopped", node);
@@ -268,7 +251,7 @@ public final class VipAgent implements AutoCloseable {
     private void stopThreads() {
         stopped = true;
         loop.shutdownNow();
-        addressThread.shutdownNow();
+        ownership.stop();
         transport.close();
     }
 
@@ -308,7 +291,7 @@ public final class VipAgent implements AutoCloseable {
                     (int) config.advertInterval().toMillis(), election.self(), bootEpoch, ++sequence,
                     wallMillis.getAsLong()));
             if (send.priority() == 0) {
-                addressThread.execute(() -> transport.send(datagram)); // after the queued release
+                ownership.then(() -> transport.send(datagram)); // after the queued release
             } else {
                 transport.send(datagram);
             }
@@ -316,76 +299,17 @@ public final class VipAgent implements AutoCloseable {
             toMaster.increment();
             LOG.info("vip[{}] elected master (priority {}); taking {}", node, config.priority(),
                     config.vip().getHostAddress());
-            wantHeld = true;
-            addressThread.execute(() -> {
-                acquireSince = Election.NEVER; // a fresh retry window for this term as master
-                acquire();
-            });
+            ownership.take();
         } else if (action instanceof ElectionAction.GiveUp giveUp) {
             toBackup.increment();
             LOG.info("vip[{}] giving up {}: {}", node, config.vip().getHostAddress(), giveUp.reason());
-            wantHeld = false;
-            addressThread.execute(this::release);
+            ownership.giveUp();
         } else if (action instanceof ElectionAction.OwnerChanged change) {
             owner = change.owner();
             LOG.info("vip[{}] VIP owner is now {}", node, change.owner().map(PeerId::toString).orElse("unknown"));
-            addressThread.execute(() -> listener.onOwnerChanged(change.owner()));
+            ownership.ownerChanged(change.owner());
         } else {
             throw new IllegalStateException("unknown action " + action);
-        }
-    }
-
-    /**
-     * On the address thread. When the kernel refuses the address (loopback: someone still serves it), the usual
-     * cause is the previous master that has not yet heard our first advert; so retry for one master-down
-     * interval, while still elected, before stepping down as if health were lost.
-     */
-    private void acquire() {
-        if (!wantHeld || address.isHeld()) {
-            return;
-        }
-        try {
-            address.acquire();
-        } catch (RuntimeException e) { // AddressException, or a failing FrontendBinding
-            long now = ticker.nanos();
-            if (acquireSince == Election.NEVER) {
-                acquireSince = now;
-            }
-            if (now - acquireSince < acquireWindowNanos) {
-                LOG.debug("vip[{}] VIP not free yet, retrying: {}", node, e.getMessage());
-                try {
-                    loop.schedule(() -> addressThread.execute(this::acquire), acquireRetryNanos, TimeUnit.NANOSECONDS);
-                } catch (RejectedExecutionException stopping) {
-                    return;
-                }
-                return;
-            }
-            acquireSince = Election.NEVER;
-            addressFailures.increment();
-            LOG.warn("vip[{}] cannot take the VIP, stepping down: {}", node, e.getMessage());
-            submit(() -> {
-                // treated like lost health: leave with priority 0, eligible again after the hysteresis
-                lastHealthy = false;
-                dispatch(new ElectionEvent.HealthChanged(false));
-            });
-            return;
-        }
-        acquireSince = Election.NEVER;
-        callback("onBecomeMaster", listener::onBecomeMaster);
-    }
-
-    private void release() {
-        if (address.isHeld()) {
-            address.release();
-            callback("onBecomeBackup", listener::onBecomeBackup);
-        }
-    }
-
-    private void callback(String name, Runnable callback) {
-        try {
-            callback.run();
-        } catch (RuntimeException e) {
-            LOG.error("vip[{}] listener {} failed", node, name, e);
         }
     }
 

@@ -54,6 +54,10 @@ public final class EtcdChannels implements AutoCloseable {
     return WatchGrpc.newStub(channel(index));
   }
 
+  public MaintenanceGrpc.MaintenanceStub maintenanceAsync(int index) {
+    return MaintenanceGrpc.newStub(channel(index));
+  }
+
   public MaintenanceGrpc.MaintenanceBlockingStub maintenance(int index) {
     return MaintenanceGrpc.newBlockingStub(channel(index));
   }

@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * first successful put − return of the kill command.</b> Then the restart command runs and the trial
  * waits until the restarted member serves that put's key at its revision (a serializable read on it)
  * and reports a leader, which is the rejoin time; the next trial starts once all members agree on a
- * leader again.
+ * leader again. Alongside the puts, Status is asked of the other members; <b>new-leader</b> is the time
+ * until one of them first reports a leader other than the killed one.
  */
 final class FailoverPhase {
   private static final Logger LOG = LoggerFactory.getLogger(FailoverPhase.class);
@@ -65,7 +66,18 @@ final class FailoverPhase {
       long killed = System.nanoTime();
       String key = "/bench/failover/" + options.run() + "/" + trial;
       Latencies attempts = new Latencies();
+      CompletableFuture<Long> newLeader = newLeaderSeen(leader);
       Recovery first = firstPutAfter(leader.index() - 1, key, attempts);
+      try {
+        long seen = newLeader.get(5, TimeUnit.SECONDS);
+        double ms = (seen - killed) / 1e6;
+        metrics.add(new Metric("failover", "new-leader", ms, "ms", Metric.Better.LOWER));
+        LOG.info("failover trial {}: a new leader reported after {} ms", trial, String.format("%.0f", ms));
+      } catch (TimeoutException | java.util.concurrent.ExecutionException e) {
+        LOG.warn("failover trial {}: no member reported a new leader", trial);
+      } finally {
+        newLeader.cancel(false);
+      }
       if (first == null) {
         failed++;
         LOG.warn("failover trial {}: no put succeeded within {}; failed attempts: {}", trial, RECOVERY_LIMIT,
@@ -88,6 +100,50 @@ final class FailoverPhase {
     }
     metrics.add(new Metric("failover", "failed-trials", failed, "count", Metric.Better.LOWER));
     return metrics;
+  }
+
+  /**
+   * Completes with the time a remaining member first reports a leader other than {@code old} (Status
+   * every {@value #ATTEMPT_INTERVAL_MS} ms, round-robin over the remaining endpoints, for at most the
+   * recovery limit).
+   */
+  private CompletableFuture<Long> newLeaderSeen(MemberCommand.Member old) {
+    List<Integer> others = new ArrayList<>();
+    for (int i = 0; i < channels.size(); i++) {
+      if (i != old.index() - 1) {
+        others.add(i);
+      }
+    }
+    CompletableFuture<Long> seen = new CompletableFuture<>();
+    AtomicLong probe = new AtomicLong();
+    long maxProbes = RECOVERY_LIMIT.toMillis() / ATTEMPT_INTERVAL_MS;
+    ScheduledFuture<?> probes = timer.scheduleAtFixedRate(() -> {
+      long n = probe.getAndIncrement();
+      if (seen.isDone() || n >= maxProbes) {
+        return;
+      }
+      channels.maintenanceAsync(others.get((int) (n % others.size())))
+          .withDeadlineAfter(ATTEMPT_DEADLINE_MS, TimeUnit.MILLISECONDS)
+          .status(StatusRequest.getDefaultInstance(), new StreamObserver<>() {
+            @Override
+            public void onNext(StatusResponse s) {
+              if (s.getLeader() != 0 && s.getLeader() != old.id()) {
+                seen.complete(System.nanoTime());
+              }
+            }
+
+            @Override
+            public void onError(Throwable t) {
+              LOG.debug("status probe failed: {}", t.toString());
+            }
+
+            @Override
+            public void onCompleted() {
+            }
+          });
+    }, 0, ATTEMPT_INTERVAL_MS, TimeUnit.MILLISECONDS);
+    seen.whenComplete((t, e) -> probes.cancel(false));
+    return seen;
   }
 
   /** The first successful put after the kill, when it completed, and how many attempts failed before. */

@@ -68,7 +68,7 @@ public final class ResultTable {
 
   /** Metrics of the phases without a throughput figure that make the short table. */
   public static final Set<String> HEADLINE = Set.of("delivery-p50", "delivery-p99", "events-missing",
-      "put-after-kill", "rejoin", "failed-trials", "writes-per-s", "pass");
+      "new-leader", "put-after-kill", "rejoin", "failed-trials", "writes-per-s", "pass");
 
   /**
    * The short form: one line per load phase (throughput and p99 side by side with their ratios,

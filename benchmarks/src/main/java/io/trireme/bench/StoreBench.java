@@ -202,7 +202,7 @@ public final class StoreBench {
     for (Metric m : others) {
       out.printf("%-14s %-22s %10s %s%n", m.phase(), m.name(), fmt(m.value()), m.unit());
     }
-    for (String name : List.of("put-after-kill", "rejoin")) {
+    for (String name : List.of("new-leader", "put-after-kill", "rejoin")) {
       List<Double> samples = metrics.stream()
           .filter(m -> m.phase().equals("failover") && m.name().equals(name)).map(Metric::value).toList();
       if (!samples.isEmpty()) {

@@ -18,6 +18,8 @@ import io.etcd.jetcd.api.StatusResponse;
 import io.etcd.jetcd.api.TxnRequest;
 import io.etcd.jetcd.api.TxnResponse;
 import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -27,7 +29,8 @@ import java.util.concurrent.TimeUnit;
  * deadline is absolute, so stubs are never kept).
  */
 final class StoreClient {
-  static final long DEADLINE_MS = 10_000;
+  static final long DEADLINE_MS = 15_000;
+  private static final int ATTEMPTS = 10;
 
   private final ManagedChannel channel;
 
@@ -88,6 +91,36 @@ final class StoreClient {
           .setVersion(1).build();
     }
     return r.getResponses(0).getResponseRange().getKvs(0);
+  }
+
+  /**
+   * {@link #createOnce} retried while the cluster has no leader or times out (as a client does); safe
+   * because a retry never writes twice.
+   */
+  KeyValue createOnceRetrying(String key, String value) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return createOnce(key, value);
+      } catch (StatusRuntimeException e) {
+        if (attempt >= ATTEMPTS || !retriable(e)) throw e;
+      }
+    }
+  }
+
+  /** A put retried on "no leader"/timeouts: only for setup, where writing a value twice is harmless. */
+  PutResponse putRetrying(String key, String value) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return put(key, value);
+      } catch (StatusRuntimeException e) {
+        if (attempt >= ATTEMPTS || !retriable(e)) throw e;
+      }
+    }
+  }
+
+  static boolean retriable(StatusRuntimeException e) {
+    Status.Code code = e.getStatus().getCode();
+    return code == Status.Code.UNAVAILABLE || code == Status.Code.DEADLINE_EXCEEDED;
   }
 
   RangeResponse get(String key, boolean serializable) {

@@ -26,7 +26,10 @@ import io.trireme.apiserver.registry.Resources;
 import io.trireme.apiserver.registry.core.namespace.NamespaceStrategy;
 import io.trireme.apiserver.registry.generic.GenericStore;
 import io.trireme.apiserver.registry.generic.Registry;
+import io.trireme.apiserver.registry.generic.ResourceSchema;
 import io.trireme.apiserver.registry.generic.ResourceStrategy;
+import io.trireme.apiserver.schema.FieldPruner;
+import io.trireme.apiserver.schema.ProtoTypes;
 import io.trireme.apiserver.registry.generic.WriteOptions;
 import io.trireme.apiserver.status.ApiException;
 import io.trireme.apiserver.storage.EtcdKv;
@@ -85,7 +88,9 @@ public final class ApiServer implements AutoCloseable {
     });
     List<io.trireme.apiserver.registry.generic.Admission> admission = List.of(new NamespaceLifecycle(kv));
     for (ResourceStrategy s : Resources.all()) {
-      registry.register(new GenericStore(s, kv, clock, admission, scheduler,
+      ResourceSchema schema = ProtoTypes.kind(s.info().apiVersion(), s.info().kind())
+          .<ResourceSchema>map(d -> obj -> FieldPruner.prune(obj, d)).orElse(ResourceSchema.ANY);
+      registry.register(new GenericStore(s, schema, kv, clock, admission, scheduler,
           config.bookmarkInterval().toMillis()));
     }
     this.serving = new Pki(clock).issueServing(config.ca(), config.servingNames(), Duration.ofDays(365));

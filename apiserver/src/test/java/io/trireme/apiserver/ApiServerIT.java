@@ -157,6 +157,26 @@ class ApiServerIT {
   }
 
   @Test
+  void unknownFields_strictRejects_warnWarnsAndDrops() throws Exception {
+    String body = "{\"metadata\":{\"name\":\"web\"},\"spec\":{\"selector\":{\"matchLabels\":{\"a\":\"b\"}},"
+        + "\"bogusField\":1,\"template\":{\"metadata\":{\"labels\":{\"a\":\"b\"}},\"spec\":{\"containers\":"
+        + "[{\"name\":\"c\",\"image\":\"i\",\"colour\":\"red\"}]}}}}";
+    HttpResponse<String> strict = api.send("POST", "/apis/apps/v1/namespaces/default/deployments?fieldValidation=Strict",
+        "application/json", body);
+    assertThat(strict.statusCode()).isEqualTo(400);
+    assertThat(json(strict).path("message").asText()).isEqualTo("Deployment in version \"v1\" cannot be handled as a "
+        + "Deployment: strict decoding error: unknown field \"spec.bogusField\", unknown field "
+        + "\"spec.template.spec.containers[0].colour\"");
+    HttpResponse<String> warn = api.send("POST", "/apis/apps/v1/namespaces/default/deployments", "application/json",
+        body);
+    assertThat(warn.statusCode()).isEqualTo(201);
+    assertThat(warn.headers().allValues("Warning")).contains("299 - \"unknown field \\\"spec.bogusField\\\"\"");
+    assertThat(json(warn).path("spec").has("bogusField")).isFalse();
+    assertThat(api.send("POST", "/api/v1/namespaces?fieldValidation=Sometimes", "application/json",
+        "{\"metadata\":{\"name\":\"x\"}}").statusCode()).isEqualTo(400);
+  }
+
+  @Test
   void limitAndContinue_pageAtOneRevision() throws Exception {
     api.send("POST", "/api/v1/namespaces", "application/json", "{\"metadata\":{\"name\":\"paging\"}}");
     for (int i = 0; i < 7; i++) {

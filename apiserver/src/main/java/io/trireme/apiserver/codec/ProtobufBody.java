@@ -7,26 +7,17 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
-import com.google.protobuf.Descriptors.FileDescriptor;
 import com.google.protobuf.DynamicMessage;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
-import io.kubernetes.client.proto.Meta;
 import io.kubernetes.client.proto.Runtime;
-import io.kubernetes.client.proto.V1;
-import io.kubernetes.client.proto.V1Apps;
-import io.kubernetes.client.proto.V1Authentication;
-import io.kubernetes.client.proto.V1Authorization;
-import io.kubernetes.client.proto.V1Batch;
-import io.kubernetes.client.proto.V1Policy;
-import io.kubernetes.client.proto.V1Rbac;
+import io.trireme.apiserver.schema.ProtoTypes;
 import io.trireme.apiserver.status.ApiException;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -40,38 +31,10 @@ import java.util.Map;
 public final class ProtobufBody {
   public static final String MEDIA_TYPE = "application/vnd.kubernetes.protobuf";
   private static final byte[] MAGIC = {'k', '8', 's', 0};
-  private static final Map<String, Descriptor> TYPES = index(List.of(V1.getDescriptor(),
-      V1Apps.getDescriptor(), V1Authentication.getDescriptor(), V1Authorization.getDescriptor(),
-      V1Batch.getDescriptor(), V1Policy.getDescriptor(), V1Rbac.getDescriptor(), Meta.getDescriptor()));
-  private static final String META_PKG = "k8s.io.apimachinery.pkg.apis.meta.v1";
+  private static final String META_PKG = ProtoTypes.META_PKG;
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
   private ProtobufBody() {}
-
-  private static Map<String, Descriptor> index(List<FileDescriptor> files) {
-    Map<String, Descriptor> out = new HashMap<>();
-    for (FileDescriptor f : files) {
-      for (Descriptor d : f.getMessageTypes()) {
-        out.put(f.getPackage() + "." + d.getName(), d);
-      }
-    }
-    return out;
-  }
-
-  /** The proto package of an apiVersion: v1 → k8s.io.api.core.v1, apps/v1 → k8s.io.api.apps.v1, ... */
-  static String protoPackage(String apiVersion) {
-    int slash = apiVersion.indexOf('/');
-    if (slash < 0) {
-      return "k8s.io.api.core." + apiVersion;
-    }
-    String group = apiVersion.substring(0, slash);
-    String version = apiVersion.substring(slash + 1);
-    if (group.equals("meta.k8s.io")) {
-      return META_PKG;
-    }
-    String shortGroup = group.endsWith(".k8s.io") ? group.substring(0, group.length() - 7) : group;
-    return "k8s.io.api." + shortGroup.replace(".", "") + "." + version;
-  }
 
   public static ObjectNode decode(byte[] body) {
     if (body.length < MAGIC.length || !Arrays.equals(Arrays.copyOf(body, MAGIC.length), MAGIC)) {
@@ -85,10 +48,7 @@ public final class ProtobufBody {
     }
     String apiVersion = unknown.getTypeMeta().getApiVersion();
     String kind = unknown.getTypeMeta().getKind();
-    Descriptor type = TYPES.get(protoPackage(apiVersion) + "." + kind);
-    if (type == null) {
-      type = TYPES.get(META_PKG + "." + kind);
-    }
+    Descriptor type = ProtoTypes.kind(apiVersion, kind).orElse(null);
     if (type == null) {
       throw ApiException.unsupportedMediaType(MEDIA_TYPE + " for " + apiVersion + "/" + kind);
     }

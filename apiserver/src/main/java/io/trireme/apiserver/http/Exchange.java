@@ -31,6 +31,7 @@ final class Exchange {
   final byte[] body;
   final boolean keepAlive;
   private final AtomicBoolean answered = new AtomicBoolean();
+  private final List<String> warnings = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   Exchange(ChannelHandlerContext ctx, HttpMethod method, String uri, HttpHeaders headers, byte[] body,
       boolean keepAlive) {
@@ -61,6 +62,11 @@ final class Exchange {
     return MediaType.parseAccept(headers.get(HttpHeaderNames.ACCEPT));
   }
 
+  /** Adds a {@code Warning: 299} header to the answer (kubectl prints it on stderr). */
+  void warn(String text) {
+    warnings.add(text);
+  }
+
   /** Claims the right to answer; false if an answer was already sent (or a stream started). */
   boolean claim() {
     return answered.compareAndSet(false, true);
@@ -88,6 +94,9 @@ final class Exchange {
     resp.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
     resp.headers().set(HttpHeaderNames.CONTENT_LENGTH, data.length);
     resp.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-cache, private");
+    for (String w : warnings) {
+      resp.headers().add("Warning", "299 - \"" + w.replace("\"", "\\\"") + "\"");
+    }
     if (keepAlive) {
       resp.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
       ctx.writeAndFlush(resp);

@@ -8,6 +8,7 @@ import io.trireme.apiserver.auth.UserInfo;
 import io.trireme.apiserver.codec.Json;
 import io.trireme.apiserver.registry.generic.DeleteOptions;
 import io.trireme.apiserver.registry.generic.FieldSelector;
+import io.trireme.apiserver.registry.generic.FieldValidation;
 import io.trireme.apiserver.registry.generic.GenericStore;
 import io.trireme.apiserver.registry.generic.LabelSelector;
 import io.trireme.apiserver.registry.generic.ListOptions;
@@ -47,7 +48,8 @@ public final class ResourceHandler {
       throw ApiException.notFoundPath();
     }
     boolean status = t.subresource().equals("status");
-    WriteOptions w = new WriteOptions(dryRun(ex), writeCondition.compares(user));
+    WriteOptions w = new WriteOptions(dryRun(ex), writeCondition.compares(user),
+        FieldValidation.of(ex.param("fieldValidation")), ex::warn);
     GenericStore store = t.store();
     String method = ex.method.name();
     if (t.name() == null) {

@@ -42,10 +42,12 @@ public final class GenericStore {
   private final Clock clock;
   private final List<Admission> admission;
   private final StoreWatch watcher;
+  private final ResourceSchema schema;
 
-  public GenericStore(ResourceStrategy strategy, EtcdKv kv, Clock clock, List<Admission> admission,
-      ScheduledExecutorService scheduler, long bookmarkIntervalMillis) {
+  public GenericStore(ResourceStrategy strategy, ResourceSchema schema, EtcdKv kv, Clock clock,
+      List<Admission> admission, ScheduledExecutorService scheduler, long bookmarkIntervalMillis) {
     this.strategy = Objects.requireNonNull(strategy);
+    this.schema = Objects.requireNonNull(schema);
     this.info = strategy.info();
     this.kv = kv;
     this.clock = clock;
@@ -192,6 +194,8 @@ public final class GenericStore {
 
   public CompletableFuture<ObjectNode> create(String namespace, ObjectNode obj, WriteOptions w) {
     try {
+      checkKind(obj);
+      checkFields(obj, w);
       prepareCreate(namespace, obj);
     } catch (ApiException e) {
       return CompletableFuture.failedFuture(e);
@@ -265,6 +269,20 @@ public final class GenericStore {
     strategy.canonicalize(obj);
   }
 
+  /** Drops fields the kind does not have; Strict rejects them, Warn reports them. */
+  private void checkFields(ObjectNode obj, WriteOptions w) {
+    List<String> unknown = schema.prune(obj);
+    if (unknown.isEmpty() || w.fieldValidation() == FieldValidation.IGNORE) {
+      return;
+    }
+    if (w.fieldValidation() == FieldValidation.STRICT) {
+      List<String> quoted = unknown.stream().map(u -> "unknown field \"" + u + "\"").toList();
+      throw ApiException.badRequest(info.kind() + " in version \"" + info.version() + "\" cannot be handled as a "
+          + info.kind() + ": strict decoding error: " + String.join(", ", quoted));
+    }
+    unknown.forEach(u -> w.warnings().accept("unknown field \"" + u + "\""));
+  }
+
   private void checkKind(ObjectNode obj) {
     String kind = Meta.text(obj, "kind");
     String apiVersion = Meta.text(obj, "apiVersion");
@@ -315,6 +333,8 @@ public final class GenericStore {
       KeyValue curKv = r.getKvs(0);
       ObjectNode cur = decode(curKv);
       ObjectNode next = transform.apply(cur.deepCopy());
+      checkKind(next);
+      checkFields(next, w);
       String rv = Meta.resourceVersion(next);
       if (!rv.isEmpty() && !rv.equals(Long.toString(curKv.getModRevision()))) {
         throw ApiException.conflict(info.group(), info.resource(), name,

@@ -142,7 +142,7 @@ public final class IpVipAddress implements VipAddress, AutoCloseable {
             return;
         }
         Result add = runOrExplain(List.of("ip", "addr", "add", cidr(), "dev", iface), "ip not found");
-        if (!add.ok() && !add.output().contains("File exists")) {
+        if (!add.ok() && !alreadyAssigned(add.output())) {
             throw new AddressException("ip addr add " + cidr() + " dev " + iface + " failed: " + add.output());
         }
         try {
@@ -231,7 +231,7 @@ public final class IpVipAddress implements VipAddress, AutoCloseable {
     private void delete() {
         try {
             Result del = runner.run(List.of("ip", "addr", "del", cidr(), "dev", iface), IP_TIMEOUT);
-            if (!del.ok() && !del.output().contains("Cannot assign requested address")) {
+            if (!del.ok() && !alreadyGone(del.output())) {
                 LOG.error("vip[{}] ip addr del {} dev {} failed: {}", node, cidr(), iface, del.output());
             }
         } catch (IOException e) {
@@ -240,6 +240,16 @@ public final class IpVipAddress implements VipAddress, AutoCloseable {
             Thread.currentThread().interrupt();
             LOG.error("vip[{}] interrupted while removing {}", node, cidr());
         }
+    }
+
+    /** iproute2 6.x says "Address already assigned", older ones "RTNETLINK answers: File exists". */
+    static boolean alreadyAssigned(String ipOutput) {
+        return ipOutput.contains("Address already assigned") || ipOutput.contains("File exists");
+    }
+
+    /** iproute2 6.x says "Address not found", older ones "Cannot assign requested address". */
+    static boolean alreadyGone(String ipOutput) {
+        return ipOutput.contains("Address not found") || ipOutput.contains("Cannot assign requested address");
     }
 
     private Result runOrExplain(List<String> argv, String whenMissing) {

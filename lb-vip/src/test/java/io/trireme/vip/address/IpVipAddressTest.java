@@ -183,6 +183,22 @@ class IpVipAddressTest {
     }
 
     @Test
+    void acquire_addressAlreadyPresent_newIproute2Wording_isTolerated() throws Exception {
+        ScriptedRunner runner = new ScriptedRunner(line -> line.startsWith("ip addr add")
+                ? new CommandRunner.Result(2, "Error: ipv4: Address already assigned.") : ok(""));
+        IpVipAddress a = address("172.20.0.100", "eth0", runner, ALL_CAPS);
+        a.acquire();
+        assertThat(a.isHeld()).isTrue();
+    }
+
+    @Test
+    void release_addressAlreadyGone_newIproute2Wording_isTolerated() {
+        assertThat(IpVipAddress.alreadyGone("Error: ipv4: Address not found.")).isTrue();
+        assertThat(IpVipAddress.alreadyGone("Error: Operation not permitted")).isFalse();
+        assertThat(IpVipAddress.alreadyAssigned("Error: Operation not permitted")).isFalse();
+    }
+
+    @Test
     void acquire_ipFails_holdsNothingAndSaysWhy() throws Exception {
         ScriptedRunner runner = new ScriptedRunner(line -> line.startsWith("ip addr add")
                 ? new CommandRunner.Result(2, "RTNETLINK answers: Operation not permitted") : ok(""));

@@ -32,7 +32,7 @@ public final class StatusCommand implements Callable<Integer> {
   @ArgGroup(exclusive = true)
   Source source;
 
-  @Option(names = "--timeout", defaultValue = "2", paramLabel = "<seconds>",
+  @Option(names = "--timeout", defaultValue = "5", paramLabel = "<seconds>",
       description = "per-call timeout (default: ${DEFAULT-VALUE})")
   int timeoutSeconds;
 

@@ -1,6 +1,7 @@
 package io.trireme.node.cli;
 
 import io.trireme.node.Logging;
+import io.trireme.node.cluster.AddressCheck;
 import io.trireme.node.cluster.ClusterLayout;
 import io.trireme.node.cluster.LocalCluster;
 import io.trireme.node.cluster.NodeLauncher;
@@ -38,7 +39,7 @@ public final class UpCommand implements Callable<Integer> {
   @Option(names = "--detach", description = "return once the cluster has a leader, leaving it running")
   boolean detach;
 
-  @Option(names = "--timeout", defaultValue = "60", paramLabel = "<seconds>",
+  @Option(names = "--timeout", defaultValue = "90", paramLabel = "<seconds>",
       description = "how long to wait for a leader (default: ${DEFAULT-VALUE})")
   int timeoutSeconds;
 
@@ -58,6 +59,12 @@ public final class UpCommand implements Callable<Integer> {
             + running.entrySet().stream().map(e -> e.getKey() + " (pid " + e.getValue().pid() + ")")
                 .collect(Collectors.joining(", "))
             + "; stop them with: trireme down --dir " + cluster.layout().dir());
+        return 1;
+      }
+      List<String> taken = AddressCheck.unavailable(cluster.layout().members());
+      if (!taken.isEmpty()) {
+        System.err.println("trireme up: cannot listen where the nodes must (another cluster on these addresses?): "
+            + String.join("; ", taken));
         return 1;
       }
     } catch (ConfigException | IOException | IllegalArgumentException e) {

@@ -32,11 +32,15 @@ public record ClusterStatus(List<MemberReport> members) {
     return leaderId().flatMap(id -> members.stream().filter(m -> m.reachable() && m.id() == id).findFirst());
   }
 
-  /** True when every member answered and all of them name the same leader. */
+  /**
+   * True when every member answered as itself (its reported id is the configured one, so no other cluster
+   * answers in its place) and all of them name the same leader.
+   */
   public boolean allAgreeOnLeader() {
     Optional<Long> leader = leaderId();
     return leader.isPresent() && members.stream()
-        .allMatch(m -> m.reachable() && Objects.equals(m.status().leaderId(), leader.get()));
+        .allMatch(m -> m.reachable() && Objects.equals(m.status().leaderId(), leader.get())
+            && (m.target().id() == 0 || m.target().id() == m.status().memberId()));
   }
 
   public long raftTerm() {

@@ -74,7 +74,12 @@ public final class EtcdEndpoint implements AutoCloseable {
   /** A one-line description of a failed call. */
   public static String describe(StatusRuntimeException e) {
     String d = e.getStatus().getDescription();
-    String text = e.getStatus().getCode() + (d == null || d.isBlank() ? "" : ": " + d.lines().findFirst().orElse(""));
+    String text = e.getStatus().getCode().toString();
+    if (d != null && !d.isBlank()) {
+      String first = d.lines().findFirst().orElse("");
+      int sentence = first.indexOf(". ");
+      text += ": " + (sentence > 0 ? first.substring(0, sentence) : first);
+    }
     Throwable cause = e.getCause();
     while (cause != null && cause.getCause() != null && cause.getCause() != cause) cause = cause.getCause();
     return cause == null || cause.getMessage() == null ? text : text + " (" + cause.getMessage() + ")";

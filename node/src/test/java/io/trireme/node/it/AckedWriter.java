@@ -25,6 +25,7 @@ final class AckedWriter implements AutoCloseable {
   private final List<ManagedChannel> channels = new ArrayList<>();
   private final Set<String> acked = ConcurrentHashMap.newKeySet();
   private final AtomicLong failures = new AtomicLong();
+  private final java.util.concurrent.atomic.AtomicReference<String> lastError = new java.util.concurrent.atomic.AtomicReference<>("none");
   private final AtomicBoolean stop = new AtomicBoolean();
   private final List<Thread> threads = new ArrayList<>();
   private final int maxKeys;
@@ -64,6 +65,7 @@ final class AckedWriter implements AutoCloseable {
         acked.add(key);
       } catch (StatusRuntimeException e) {
         failures.incrementAndGet();
+        lastError.set(key + " via " + endpoint + ": " + e.getStatus().getCode() + " " + e.getStatus().getDescription());
         endpoint = (endpoint + 1) % channels.size();
       }
     }
@@ -75,6 +77,11 @@ final class AckedWriter implements AutoCloseable {
 
   long failures() {
     return failures.get();
+  }
+
+  /** For failure messages: how far the writers got and the last error they saw. */
+  String progress() {
+    return acked.size() + " acknowledged, " + failures.get() + " failed, last error: " + lastError.get();
   }
 
   /** Stops the writers and returns the acknowledged keys. */

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -26,7 +27,7 @@ class CrashRecoveryIT {
 
   @BeforeAll
   void up() throws Exception {
-    cluster = TriremeCluster.up("crash-it", List.of("127.0.0.31", "127.0.0.32", "127.0.0.33"));
+    cluster = TriremeCluster.up("crash-it", List.of("127.0.1.21", "127.0.1.22", "127.0.1.23"));
   }
 
   @AfterAll
@@ -34,9 +35,22 @@ class CrashRecoveryIT {
     if (cluster != null) cluster.close();
   }
 
+  /** Each test starts from a whole, healthy cluster, even when the one before failed half way. */
   @BeforeEach
-  void healthy() {
+  void healthy() throws Exception {
+    for (String node : cluster.nodes()) {
+      if (!cluster.isRunning(node)) cluster.restart(node);
+    }
     cluster.awaitHealthy();
+  }
+
+  private static void awaitWrites(AckedWriter writer, String what, int atLeast) {
+    try {
+      await(what).atMost(Duration.ofSeconds(60)).until(() -> writer.ackedCount() >= atLeast);
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError(what + ": wanted " + atLeast + " acknowledged puts within 60 s; writer: "
+          + writer.progress(), e);
+    }
   }
 
   @Test
@@ -45,12 +59,11 @@ class CrashRecoveryIT {
     List<String> others = cluster.nodes().stream().filter(n -> !n.equals(leader)).map(cluster::endpoint).toList();
     Set<String> acked;
     try (AckedWriter writer = new AckedWriter("/crash/leader/", others, 4, MAX_KEYS, MAX_WRITE_TIME).start()) {
-      await("writes before the kill").atMost(Duration.ofSeconds(60)).until(() -> writer.ackedCount() >= 200);
+      awaitWrites(writer, "writes before the kill", 200);
 
       cluster.kill9(leader);
       int atKill = writer.ackedCount();
-      await("writes through the survivors after the kill").atMost(Duration.ofSeconds(60))
-          .until(() -> writer.ackedCount() >= atKill + 300);
+      awaitWrites(writer, "writes through the survivors after killing " + leader, atKill + 300);
       acked = writer.stop();
       System.out.printf("kill -9 leader %s: %d puts acknowledged (%d before the kill), %d failed%n", leader,
           acked.size(), atKill, writer.failures());
@@ -69,7 +82,7 @@ class CrashRecoveryIT {
     Set<String> acked;
     try (AckedWriter writer = new AckedWriter("/crash/all/", cluster.endpointList(), 4, MAX_KEYS, MAX_WRITE_TIME)
         .start()) {
-      await("writes before the kill").atMost(Duration.ofSeconds(60)).until(() -> writer.ackedCount() >= 500);
+      awaitWrites(writer, "writes before the kill", 500);
       cluster.kill9All();
       acked = writer.stop();
       System.out.printf("kill -9 all: %d puts acknowledged, %d failed%n", acked.size(), writer.failures());

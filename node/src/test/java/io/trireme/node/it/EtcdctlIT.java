@@ -24,7 +24,7 @@ class EtcdctlIT {
 
   @BeforeAll
   void up() throws Exception {
-    cluster = TriremeCluster.up("etcdctl-it", List.of("127.0.0.21", "127.0.0.22", "127.0.0.23"));
+    cluster = TriremeCluster.up("etcdctl-it", List.of("127.0.1.11", "127.0.1.12", "127.0.1.13"));
     etcdctl = cluster.etcdctl();
   }
 

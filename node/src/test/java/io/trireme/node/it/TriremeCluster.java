@@ -63,7 +63,8 @@ final class TriremeCluster implements AutoCloseable {
   /** {@code bin/trireme up --detach} on this cluster's directory (a restart when it exists). */
   Cmd.Result upAgain() {
     if (reference) return startEtcd();
-    Cmd.Result r = trireme("up", "--detach", "--dir", dir.toString(), "--addresses", String.join(",", addresses));
+    Cmd.Result r = trireme("up", "--detach", "--timeout", "150", "--dir", dir.toString(), "--addresses",
+        String.join(",", addresses));
     if (!r.ok()) throw new AssertionError("trireme up failed: " + r);
     return r;
   }
@@ -107,6 +108,15 @@ final class TriremeCluster implements AutoCloseable {
 
   long pid(String node) throws IOException {
     return Long.parseLong(Files.readString(dir.resolve(node).resolve("pid")).trim());
+  }
+
+  boolean isRunning(String node) {
+    try {
+      return Files.exists(dir.resolve(node).resolve("pid"))
+          && ProcessHandle.of(pid(node)).map(ProcessHandle::isAlive).orElse(false);
+    } catch (IOException | NumberFormatException e) {
+      return false;
+    }
   }
 
   /** SIGKILL, and wait until the process is gone. */
@@ -197,15 +207,7 @@ final class TriremeCluster implements AutoCloseable {
 
   private Cmd.Result startEtcd() {
     for (String n : nodes()) {
-      try {
-        if (Files.exists(dir.resolve(n).resolve("pid")) && ProcessHandle.of(pid(n)).map(ProcessHandle::isAlive)
-            .orElse(false)) {
-          continue;
-        }
-      } catch (IOException e) {
-        throw new AssertionError(e);
-      }
-      restarted.add(etcd(n));
+      if (!isRunning(n)) restarted.add(etcd(n));
     }
     awaitHealthy();
     return new Cmd.Result(List.of("etcd"), 0, "", "");

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /** The launcher's own contract: foreground {@code up} stopped by SIGTERM, idempotent {@code down}, bad config. */
 class UpDownIT {
-  private static final List<String> ADDRESSES = List.of("127.0.0.41", "127.0.0.42", "127.0.0.43");
+  private static final List<String> ADDRESSES = List.of("127.0.1.31", "127.0.1.32", "127.0.1.33");
 
   private Path dir;
   private Process up;
@@ -45,13 +45,13 @@ class UpDownIT {
   void foregroundUp_sigterm_stopsEveryNodeAndRemovesPidFiles() throws Exception {
     Path out = dir.resolve("up.out");
     Files.createDirectories(dir);
-    up = Cmd.background(List.of(TriremeCluster.root().resolve("bin/trireme").toString(), "up", "--dir",
-        dir.toString(), "--addresses", String.join(",", ADDRESSES)), Map.of(), out);
+    up = Cmd.background(List.of(TriremeCluster.root().resolve("bin/trireme").toString(), "up", "--timeout", "150",
+        "--dir", dir.toString(), "--addresses", String.join(",", ADDRESSES)), Map.of(), out);
     await("cluster up in the foreground").atMost(TriremeCluster.UP_TIMEOUT).pollInterval(Duration.ofMillis(500))
         .until(() -> Files.readString(out).contains("running in the foreground") || !up.isAlive());
     assertThat(up.isAlive()).as("up exited early:\n%s", Files.readString(out)).isTrue();
     assertThat(Files.readString(out)).contains("started node1").contains("started node3")
-        .contains("etcdctl --endpoints=127.0.0.41:2379,127.0.0.42:2379,127.0.0.43:2379 member list");
+        .contains("etcdctl --endpoints=127.0.1.31:2379,127.0.1.32:2379,127.0.1.33:2379 member list");
     List<ProcessHandle> nodes = new ArrayList<>();
     for (String n : List.of("node1", "node2", "node3")) nodes.add(liveNode(n).orElseThrow());
 
@@ -65,7 +65,8 @@ class UpDownIT {
 
   @Test
   void down_isIdempotent_andUpReusesTheDirectory() throws Exception {
-    Cmd.Result first = trireme("up", "--detach", "--dir", dir.toString(), "--addresses", String.join(",", ADDRESSES));
+    Cmd.Result first = trireme("up", "--detach", "--timeout", "150", "--dir", dir.toString(), "--addresses",
+        String.join(",", ADDRESSES));
     assertThat(first.ok()).as("%s", first).isTrue();
     assertThat(first.out()).contains("created a 3-node cluster").contains("cluster is up");
     long pid = Long.parseLong(Files.readString(dir.resolve("node2/pid")).trim());
@@ -79,7 +80,7 @@ class UpDownIT {
     assertThat(again.ok()).as("%s", again).isTrue();
     assertThat(again.out()).contains("node1 was not running");
 
-    Cmd.Result second = trireme("up", "--detach", "--dir", dir.toString());
+    Cmd.Result second = trireme("up", "--detach", "--timeout", "150", "--dir", dir.toString());
     assertThat(second.ok()).as("%s", second).isTrue();
     assertThat(second.out()).contains("reusing the cluster in " + dir.toRealPath());
   }

@@ -38,6 +38,15 @@ class ClusterStatusTest {
   }
 
   @Test
+  void memberAnsweringWithAnotherId_isNotAgreement() {
+    MemberReport impostor = new MemberReport(new Target("c", 3, new HostPort("127.0.0.1", 2379)),
+        new MemberStatus(99, 2, 3, 10, 8, 0, "3.4.0", List.of()), null, null);
+    ClusterStatus s = new ClusterStatus(List.of(answering("a", 1, 2, 3, 7), answering("b", 2, 2, 3, 9), impostor));
+
+    assertThat(s.allAgreeOnLeader()).isFalse();
+  }
+
+  @Test
   void noMemberKnowsALeader_noLeader() {
     ClusterStatus s = new ClusterStatus(List.of(answering("a", 1, 0, 3, 7), silent("b", 2)));
 

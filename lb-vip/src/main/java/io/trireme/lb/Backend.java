@@ -1,6 +1,7 @@
 package io.trireme.lb;
 
 import io.netty.channel.Channel;
+import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,6 +16,7 @@ import java.util.function.Function;
 final class Backend {
 
     private final BackendAddress address;
+    private final InetSocketAddress socketAddress;
     private final BackendHealth health;
     private final AtomicInteger active = new AtomicInteger();
     private final Set<Channel> clients = ConcurrentHashMap.newKeySet();
@@ -25,12 +27,18 @@ final class Backend {
     Backend(BackendAddress address, HealthCheckSettings checks, Clock clock,
             Function<Backend, LoadBalancerMetrics.BackendMeters> meterFactory) {
         this.address = address;
+        this.socketAddress = address.socketAddress();
         this.health = new BackendHealth(checks.rise(), checks.fall(), clock);
         this.meters = meterFactory.apply(this);
     }
 
     BackendAddress address() {
         return address;
+    }
+
+    /** Where to connect: parsed once for IP literals, a name resolved at connect time otherwise. */
+    InetSocketAddress socketAddress() {
+        return socketAddress;
     }
 
     BackendHealth health() {

@@ -32,6 +32,6 @@ interface BackendConnector {
         }
         return (backend, client) -> template.clone(client.eventLoop())
                 .handler(new BackendHandler(client, metrics))
-                .connect(backend.address().socketAddress());
+                .connect(backend.socketAddress());
     }
 }

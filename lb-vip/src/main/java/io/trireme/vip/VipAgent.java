@@ -138,11 +138,13 @@ public final class VipAgent implements AutoCloseable {
         Counter addressFailures = Counter.builder("trireme.vip.address.failures").tag("vrid", vrid)
                 .description("VIP acquisitions that failed").register(registry);
         long advertNanos = config.advertInterval().toNanos();
-        this.ownership = new AddressOwnership(node, address, Objects.requireNonNull(listener, "listener"), () -> submit(() -> {
+        Runnable stepDown = () -> submit(() -> {
             // treated like lost health: leave with priority 0, eligible again after the hysteresis
             lastHealthy = false;
             dispatch(new ElectionEvent.HealthChanged(false));
-        }), addressFailures, config.electionSettings().masterDownNanos(advertNanos),
+        });
+        this.ownership = new AddressOwnership(node, address, Objects.requireNonNull(listener, "listener"), stepDown,
+                addressFailures, config.electionSettings().masterDownNanos(advertNanos),
                 Math.max(advertNanos / 10, TimeUnit.MILLISECONDS.toNanos(5)));
         Gauge.builder("trireme.vip.master", this, a -> a.state.role() == ElectionState.Role.MASTER ? 1 : 0)
                 .tag("vrid", vrid).description("1 while this node is the elected master").register(registry);

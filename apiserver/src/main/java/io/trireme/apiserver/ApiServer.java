@@ -29,6 +29,7 @@ import io.trireme.apiserver.registry.generic.Registry;
 import io.trireme.apiserver.registry.generic.ResourceSchema;
 import io.trireme.apiserver.registry.generic.ResourceStrategy;
 import io.trireme.apiserver.schema.FieldPruner;
+import io.trireme.apiserver.schema.OpenApiV3;
 import io.trireme.apiserver.schema.ProtoTypes;
 import io.trireme.apiserver.registry.generic.WriteOptions;
 import io.trireme.apiserver.status.ApiException;
@@ -126,7 +127,7 @@ public final class ApiServer implements AutoCloseable {
         "readyz", new HealthEndpoint("readyz", List.of(ping, etcd, boot)));
     ApiHandler handler = new ApiHandler(new ApiHandler.Services(new Authenticator(tokens),
         new Discovery(registry), new ResourceHandler(registry, writeCondition, clock), health,
-        ApiHandler.versionInfo()));
+        ApiHandler.versionInfo(), new OpenApiV3(registry)));
     boss = new NioEventLoopGroup(1);
     workers = new NioEventLoopGroup(2);
     io.netty.channel.Channel ch = new ServerBootstrap().group(boss, workers)

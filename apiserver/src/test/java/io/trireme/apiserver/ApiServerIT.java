@@ -177,6 +177,24 @@ class ApiServerIT {
   }
 
   @Test
+  void openApiV3_listsEveryGroupVersion_withPatchMetadata() throws Exception {
+    JsonNode root = json(get(api.http(), "/openapi/v3"));
+    assertThat(root.path("paths").has("api/v1")).isTrue();
+    assertThat(root.path("paths").has("apis/coordination.k8s.io/v1")).isTrue();
+    String url = root.path("paths").path("apis/apps/v1").path("serverRelativeURL").asText();
+    JsonNode apps = json(get(api.http(), url));
+    JsonNode patch = apps.path("paths").path("/apis/apps/v1/namespaces/{namespace}/deployments/{name}").path("patch");
+    assertThat(patch.path("parameters")).extracting(p -> p.path("name").asText()).contains("fieldValidation");
+    JsonNode containers = apps.path("components").path("schemas").path("io.k8s.api.core.v1.PodSpec")
+        .path("properties").path("containers");
+    assertThat(containers.path("x-kubernetes-patch-merge-key").asText()).isEqualTo("name");
+    assertThat(containers.path("x-kubernetes-patch-strategy").asText()).isEqualTo("merge");
+    assertThat(apps.path("components").path("schemas").path("io.k8s.api.apps.v1.Deployment")
+        .path("x-kubernetes-group-version-kind").get(0).path("kind").asText()).isEqualTo("Deployment");
+    assertThat(get(api.http(), "/openapi/v3/apis/nope/v1").statusCode()).isEqualTo(404);
+  }
+
+  @Test
   void limitAndContinue_pageAtOneRevision() throws Exception {
     api.send("POST", "/api/v1/namespaces", "application/json", "{\"metadata\":{\"name\":\"paging\"}}");
     for (int i = 0; i < 7; i++) {

@@ -199,4 +199,39 @@ class KubectlIT {
     assertThat(ok("get", "secret", "pw", "-n", "team-a", "-o", "jsonpath={.data.p}").out())
         .isEqualTo(java.util.Base64.getEncoder().encodeToString("hunter2".getBytes()));
   }
+
+  @Test
+  void applyWithDefaultValidation_usesOpenApiV3AndServerSideStrictness() throws Exception {
+    Path file = home.resolve("validated.yaml");
+    String manifest = """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: validated
+          namespace: kube-public
+        spec:
+          selector:
+            matchLabels:
+              app: v
+          template:
+            metadata:
+              labels:
+                app: v
+            spec:
+              containers:
+              - name: c
+                image: nginx:1.25
+        """;
+    Files.writeString(file, manifest);
+    assertThat(ok("apply", "-f", file.toString()).out()).contains("deployment.apps/validated created");
+    Files.writeString(file, manifest.replace("nginx:1.25", "nginx:1.27"));
+    assertThat(ok("apply", "-f", file.toString()).out()).contains("deployment.apps/validated configured");
+    Files.writeString(file, manifest.replace("name: validated", "name: bogus").replace("selector:",
+        "bogusField: 1\n  selector:"));
+    Kubectl.Result bad = kubectl.run("create", "-f", file.toString());
+    assertThat(bad.exit()).isEqualTo(1);
+    assertThat(bad.err()).contains("Error from server (BadRequest)", "strict decoding error",
+        "unknown field \"spec.bogusField\"");
+    assertThat(ok("explain", "deployment.spec.replicas").out()).contains("replicas", "integer");
+  }
 }

@@ -13,6 +13,7 @@ import io.trireme.apiserver.auth.Authenticator;
 import io.trireme.apiserver.auth.UserInfo;
 import io.trireme.apiserver.discovery.Discovery;
 import io.trireme.apiserver.health.HealthEndpoint;
+import io.trireme.apiserver.schema.OpenApiV3;
 import io.trireme.apiserver.status.ApiException;
 import java.net.InetSocketAddress;
 import java.security.cert.Certificate;
@@ -40,7 +41,7 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
 
   /** What the handler serves; shared by every connection. */
   public record Services(Authenticator authenticator, Discovery discovery, ResourceHandler resources,
-      Map<String, HealthEndpoint> health, ObjectNode version) {}
+      Map<String, HealthEndpoint> health, ObjectNode version, OpenApiV3 openApi) {}
 
   private final Services services;
 
@@ -109,6 +110,12 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
         found(ex, d.resourceList(segs.get(1), segs.get(2)));
       } else {
         services.resources().handle(ex, user.get(), segs.get(1), segs.get(2), segs.subList(3, segs.size()));
+      }
+    } else if (first.equals("openapi") && segs.size() >= 2 && segs.get(1).equals("v3")) {
+      if (segs.size() == 2) {
+        ex.json(200, services.openApi().root(), Exchange.JSON);
+      } else {
+        found(ex, services.openApi().document(String.join("/", segs.subList(2, segs.size()))).orElse(null));
       }
     } else {
       throw ApiException.notFoundPath();

@@ -250,5 +250,26 @@ final class TriremeCluster implements AutoCloseable {
         p.onExit().join();
       }
     }
+    deleteStoreData();
+  }
+
+  /** Keeps node.yaml and node.log of every node for a post-mortem; the bulk (Raft log, snapshots) goes. */
+  private void deleteStoreData() {
+    for (String n : nodes()) {
+      for (String data : List.of("store", "etcd")) {
+        Path p = dir.resolve(n).resolve(data);
+        if (!Files.isDirectory(p)) continue;
+        try (var walk = Files.walk(p)) {
+          walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException e) {
+          // best effort: a leftover temp dir is harmless
+        }
+      }
+    }
+    try {
+      Files.deleteIfExists(dir.resolve("snapshot.db"));
+    } catch (IOException e) {
+      // best effort
+    }
   }
 }

@@ -74,6 +74,7 @@ public final class ProtoTypes {
 
   /** The OpenAPI definition name: k8s.io.api.core.v1.Pod → io.k8s.api.core.v1.Pod. */
   public static String definitionName(Descriptor d) {
-    return "io." + d.getFullName();
+    String n = d.getFullName();
+    return n.startsWith("k8s.io.") ? "io.k8s." + n.substring("k8s.io.".length()) : n;
   }
 }

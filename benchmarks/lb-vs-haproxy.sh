@@ -322,8 +322,10 @@ for phase, label, unit, target in phases:
                f"| {cost(phase,'haproxy')} / {cost(phase,'trireme')} |")
     if target:
         summary.append(f"- {label}: Trireme/HAProxy = {ratio:.2f}× (target ≥ {target:.1f}×) — {'met' if ratio >= target else 'MISSED'}")
+    elif phase == "keepalive_requests":
+        summary.append(f"- {label}: Trireme/HAProxy = {ratio:.2f}× (no target)")
     if phase in ("bulk_1_streams", "bulk_8_streams", "new_connections", "keepalive_requests"):
-        summary.append(f"  - vs direct: HAProxy {h/d:.2f}×, Trireme {t/d:.2f}×")
+        summary.append(f"  - vs direct: HAProxy {h/d:.2f}×, Trireme {t/d:.2f}×; proxy CPU per unit: HAProxy {cost(phase, 'haproxy')}, Trireme {cost(phase, 'trireme')}")
 dp, hp, tp = med("latency_p99", "direct"), med("latency_p99", "haproxy"), med("latency_p99", "trireme")
 added_h, added_t = hp - dp, tp - dp
 summary.append(f"- added p99 latency (proxy p99 − direct p99): HAProxy {added_h:+.3f} ms, Trireme {added_t:+.3f} ms, "

@@ -2,9 +2,13 @@ package io.trireme.lb;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.group.ChannelGroup;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** The pipeline of an accepted client connection: admission, then the relay. Nothing else lives here. */
+/**
+ * The pipeline of an accepted client connection: admission, then the relay. Connections of an exclusive listener
+ * are also registered with it, so that giving up the address can reset them.
+ */
 final class FrontendInitializer extends ChannelInitializer<Channel> {
 
     private final BackendPool pool;
@@ -24,6 +28,11 @@ final class FrontendInitializer extends ChannelInitializer<Channel> {
 
     @Override
     protected void initChannel(Channel ch) {
+        Channel listener = ch.parent();
+        ChannelGroup clients = listener == null ? null : listener.attr(FrontendListeners.CLIENTS).get();
+        if (clients != null) {
+            clients.add(ch);
+        }
         ch.pipeline().addLast(
                 new ConnectionLimitHandler(active, maxConnections, metrics),
                 new FrontendHandler(pool, connector, metrics));

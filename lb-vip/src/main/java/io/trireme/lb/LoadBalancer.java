@@ -2,18 +2,11 @@ package io.trireme.lb;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.epoll.EpollChannelOption;
-import io.netty.util.concurrent.EventExecutor;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +21,7 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * LoadBalancer lb = new LoadBalancer(LoadBalancerConfig.of("127.0.0.1:16443", List.of("127.0.0.11:6443"))).start();
  * lb.updateBackends(newMembers);   // membership changed, no restart
+ * lb.bind(vip); lb.unbind(vip);    // also serve the VIP while this node owns it
  * lb.backends();                   // for status
  * lb.close();
  * }</pre>
@@ -45,10 +39,10 @@ public final class LoadBalancer implements AutoCloseable {
     private final AtomicInteger activeConnections = new AtomicInteger();
     private final BackendPool pool;
     private final CountDownLatch closedLatch = new CountDownLatch(1);
-    private EventLoopGroup acceptGroup;
     private EventLoopGroup ioGroup;
     private HealthChecker checker;
-    private final List<Channel> serverChannels = new ArrayList<>();
+    private FrontendListeners listeners;
+    private InetSocketAddress primary;
     private boolean started;
     private boolean closed;
 
@@ -86,62 +80,54 @@ public final class LoadBalancer implements AutoCloseable {
         FrontendInitializer initializer = new FrontendInitializer(pool, connector, metrics, activeConnections,
                 config.maxConnections());
         pool.backends().forEach(checker::start);
+        listeners = new FrontendListeners(transport, ioGroup, initializer, config.keepAlive());
         try {
-            if (transport.isNative()) {
-                bindPerLoop(initializer);
-            } else {
-                acceptGroup = transport.newGroup(1, "lb-accept");
-                serverChannels.add(frontend(acceptGroup, ioGroup, initializer)
-                        .bind(config.listen().socketAddress()).syncUninterruptibly().channel());
-            }
-        } catch (RuntimeException e) {
+            primary = listeners.bind(config.listen().socketAddress(), config.reusePort(), false);
+        } catch (BindException | RuntimeException e) {
             close();
             throw new LoadBalancerException("lb cannot listen on " + name + ": " + HealthProbe.describe(e), e);
         }
-        LOG.info("lb {}: listening ({}, {}, {} I/O threads), backends {}", name, transport.name(), config.policy(),
+        LOG.info("lb {}: listening ({}{}, {}, {} I/O threads), backends {}", name, transport.name(),
+                config.reusePort() && transport.isNative() ? ", SO_REUSEPORT" : "", config.policy(),
                 config.ioThreads(), pool.backends());
         return this;
     }
 
     /**
-     * Epoll: one listening socket per I/O event loop on the same address ({@code SO_REUSEPORT}); the kernel spreads
-     * new connections over them and each connection, and its backend side, stays on the loop that accepted it — no
-     * accept thread, no hand-off between threads.
+     * Also accepts clients on {@code address} — the VIP, while this node owns it. The socket is exclusive (never
+     * {@code SO_REUSEPORT}), so the kernel refuses a second owner.
+     *
+     * @return the bound address (port 0 picks one)
+     * @throws BindException if another socket already listens there
      */
-    private void bindPerLoop(FrontendInitializer initializer) {
-        InetSocketAddress address = config.listen().socketAddress();
-        for (EventExecutor executor : ioGroup) {
-            EventLoop loop = (EventLoop) executor;
-            Channel ch = frontend(loop, loop, initializer)
-                    .option(EpollChannelOption.SO_REUSEPORT, true)
-                    .bind(address).syncUninterruptibly().channel();
-            serverChannels.add(ch);
-            address = (InetSocketAddress) ch.localAddress();
+    public synchronized InetSocketAddress bind(InetSocketAddress address) throws BindException {
+        if (listeners == null || closed) {
+            throw new IllegalStateException("lb " + name + " is not running");
         }
+        InetSocketAddress bound = listeners.bind(address, false, true);
+        LOG.info("lb {}: also listening on {}", name, bound);
+        return bound;
     }
 
-    private ServerBootstrap frontend(EventLoopGroup parent, EventLoopGroup child, FrontendInitializer initializer) {
-        ServerBootstrap bootstrap = new ServerBootstrap()
-                .group(parent, child)
-                .channelFactory(transport.serverChannelFactory())
-                .option(ChannelOption.SO_BACKLOG, 4096)
-                .option(ChannelOption.SO_REUSEADDR, true)
-                .childOption(ChannelOption.AUTO_READ, false)
-                .childHandler(initializer);
-        for (Map.Entry<ChannelOption<?>, Object> e : transport.keepAliveOptions(config.keepAlive()).entrySet()) {
-            @SuppressWarnings("unchecked")
-            ChannelOption<Object> option = (ChannelOption<Object>) e.getKey();
-            bootstrap.childOption(option, e.getValue());
+    /**
+     * Stops accepting on an address added with {@link #bind} and resets (RST) the client connections that came in
+     * through it, so those clients reconnect at once (to the new VIP owner) instead of hanging.
+     */
+    public synchronized void unbind(InetSocketAddress bound) {
+        if (listeners == null || bound.equals(primary)) {
+            throw new IllegalArgumentException("lb " + name + ": " + bound + " is not an address added with bind()");
         }
-        return bootstrap;
+        if (listeners.unbind(bound)) {
+            LOG.info("lb {}: stopped listening on {} and reset its connections", name, bound);
+        }
     }
 
     /** The bound frontend address (useful with port 0). */
     public synchronized InetSocketAddress localAddress() {
-        if (serverChannels.isEmpty()) {
+        if (primary == null) {
             throw new IllegalStateException("lb " + name + " is not listening");
         }
-        return (InetSocketAddress) serverChannels.get(0).localAddress();
+        return primary;
     }
 
     /**
@@ -208,13 +194,10 @@ public final class LoadBalancer implements AutoCloseable {
         if (checker != null) {
             checker.stop();
         }
-        for (Channel ch : serverChannels) {
-            ch.close().syncUninterruptibly();
+        if (listeners != null) {
+            listeners.closeAll();
         }
         pool.update(List.of()).removed().forEach(Backend::remove);
-        if (acceptGroup != null) {
-            acceptGroup.shutdownGracefully(SHUTDOWN_QUIET_MILLIS, SHUTDOWN_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
-        }
         if (ioGroup != null) {
             ioGroup.shutdownGracefully(SHUTDOWN_QUIET_MILLIS, SHUTDOWN_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS)
                     .syncUninterruptibly();

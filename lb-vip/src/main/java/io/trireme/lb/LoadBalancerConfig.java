@@ -18,6 +18,9 @@ import java.util.Objects;
  * @param keepAlive TCP keep-alive on both sides
  * @param ioThreads event loop threads for the proxied connections and the checks
  * @param nativeTransport use Linux epoll when available (NIO otherwise)
+ * @param reusePort epoll only: bind {@code listen} once per I/O thread with {@code SO_REUSEPORT} (fastest accept
+ *     path); then any process of the same user can bind the same address too, so keep it off for an address whose
+ *     ownership must be exclusive — {@link LoadBalancer#bind} (the VIP) never uses it
  */
 public record LoadBalancerConfig(
         BackendAddress listen,
@@ -28,7 +31,8 @@ public record LoadBalancerConfig(
         int maxConnections,
         TcpKeepAlive keepAlive,
         int ioThreads,
-        boolean nativeTransport) {
+        boolean nativeTransport,
+        boolean reusePort) {
 
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(2);
     public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
@@ -57,11 +61,14 @@ public record LoadBalancerConfig(
         }
     }
 
-    /** Round robin, default health checks (TCP connect), keep-alive on, one I/O thread per core, epoll if possible. */
+    /**
+     * Round robin, default health checks (TCP connect), keep-alive on, one I/O thread per core, epoll if possible,
+     * an exclusive listening socket.
+     */
     public static LoadBalancerConfig of(BackendAddress listen, List<BackendAddress> backends) {
         return new LoadBalancerConfig(listen, backends, BalancingPolicy.ROUND_ROBIN, HealthCheckSettings.DEFAULTS,
                 DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_CONNECTIONS, TcpKeepAlive.DEFAULTS,
-                Runtime.getRuntime().availableProcessors(), true);
+                Runtime.getRuntime().availableProcessors(), true, false);
     }
 
     /** As {@link #of(BackendAddress, List)} from {@code addr:port} strings (the {@code bin/trireme lb} options). */
@@ -71,36 +78,41 @@ public record LoadBalancerConfig(
 
     public LoadBalancerConfig withPolicy(BalancingPolicy p) {
         return new LoadBalancerConfig(listen, backends, p, healthCheck, connectTimeout, maxConnections, keepAlive,
-                ioThreads, nativeTransport);
+                ioThreads, nativeTransport, reusePort);
     }
 
     public LoadBalancerConfig withHealthCheck(HealthCheckSettings h) {
         return new LoadBalancerConfig(listen, backends, policy, h, connectTimeout, maxConnections, keepAlive,
-                ioThreads, nativeTransport);
+                ioThreads, nativeTransport, reusePort);
     }
 
     public LoadBalancerConfig withConnectTimeout(Duration t) {
         return new LoadBalancerConfig(listen, backends, policy, healthCheck, t, maxConnections, keepAlive,
-                ioThreads, nativeTransport);
+                ioThreads, nativeTransport, reusePort);
     }
 
     public LoadBalancerConfig withMaxConnections(int max) {
         return new LoadBalancerConfig(listen, backends, policy, healthCheck, connectTimeout, max, keepAlive,
-                ioThreads, nativeTransport);
+                ioThreads, nativeTransport, reusePort);
     }
 
     public LoadBalancerConfig withKeepAlive(TcpKeepAlive k) {
         return new LoadBalancerConfig(listen, backends, policy, healthCheck, connectTimeout, maxConnections, k,
-                ioThreads, nativeTransport);
+                ioThreads, nativeTransport, reusePort);
     }
 
     public LoadBalancerConfig withIoThreads(int threads) {
         return new LoadBalancerConfig(listen, backends, policy, healthCheck, connectTimeout, maxConnections,
-                keepAlive, threads, nativeTransport);
+                keepAlive, threads, nativeTransport, reusePort);
     }
 
     public LoadBalancerConfig withNativeTransport(boolean useNative) {
         return new LoadBalancerConfig(listen, backends, policy, healthCheck, connectTimeout, maxConnections,
-                keepAlive, ioThreads, useNative);
+                keepAlive, ioThreads, useNative, reusePort);
+    }
+
+    public LoadBalancerConfig withReusePort(boolean reuse) {
+        return new LoadBalancerConfig(listen, backends, policy, healthCheck, connectTimeout, maxConnections,
+                keepAlive, ioThreads, nativeTransport, reuse);
     }
 }

@@ -1,6 +1,7 @@
 package io.trireme.lb;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -8,6 +9,8 @@ import io.netty.buffer.PooledByteBufAllocator;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.BindException;
+import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -15,6 +18,7 @@ import java.net.Socket;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +57,7 @@ class LoadBalancerIT {
     }
 
     private LoadBalancer start(BalancingPolicy policy, TagServer... servers) {
-        List<BackendAddress> backends = java.util.Arrays.stream(servers).map(TagServer::address).toList();
+        List<BackendAddress> backends = Arrays.stream(servers).map(TagServer::address).toList();
         LoadBalancer lb = start(LoadBalancerConfig.of(new BackendAddress("127.0.0.1", 0), backends).withPolicy(policy));
         awaitStates(lb, BackendState.UP, servers.length);
         return lb;
@@ -80,7 +84,45 @@ class LoadBalancerIT {
     @Test
     void roundRobin_threeBackends_connectionsSpreadEvenlyAndBytesRelayed() throws Exception {
         LoadBalancer lb = start(BalancingPolicy.ROUND_ROBIN, backend("a"), backend("b"), backend("c"));
+        roundRobinSpreads(lb);
+    }
 
+    @Test
+    void reusePortListeners_sameBehaviour() throws Exception {
+        TagServer[] servers = {backend("a"), backend("b"), backend("c")};
+        LoadBalancer lb = start(LoadBalancerConfig.of(new BackendAddress("127.0.0.1", 0),
+                Arrays.stream(servers).map(TagServer::address).toList()).withReusePort(true));
+        awaitStates(lb, BackendState.UP, 3);
+        roundRobinSpreads(lb);
+    }
+
+    @Test
+    void extraListener_exclusive_unbindResetsOnlyItsClients() throws Exception {
+        TagServer a = backend("a");
+        LoadBalancer lb = start(BalancingPolicy.ROUND_ROBIN, a);
+        InetSocketAddress vip = lb.bind(new InetSocketAddress("127.0.0.1", 0));
+        TestClient viaVip = new TestClient(vip);
+        cleanup.add(viaVip);
+        TestClient viaPrimary = connect(lb);
+        assertThat(viaVip.readLine()).isEqualTo("a");
+        assertThat(viaPrimary.readLine()).isEqualTo("a");
+
+        LoadBalancer other = start(BalancingPolicy.ROUND_ROBIN, a);
+        assertThatThrownBy(() -> other.bind(vip))
+                .isInstanceOf(BindException.class);
+
+        lb.unbind(vip);
+
+        assertThat(viaVip.closedWithin(WAIT)).as("client that came in through the VIP is reset").isTrue();
+        assertThat(viaPrimary.echo("still here")).isEqualTo("still here");
+        try (Socket refused = new Socket()) {
+            assertThatThrownBy(() -> refused.connect(vip, 5_000))
+                    .isInstanceOf(ConnectException.class);
+        }
+        assertThat(other.bind(vip)).as("the address is free for the next owner").isEqualTo(vip);
+    }
+
+    private void roundRobinSpreads(LoadBalancer lb) throws IOException {
         Map<String, Integer> seen = new HashMap<>();
         for (int i = 0; i < 9; i++) {
             try (TestClient c = new TestClient(lb.localAddress())) {

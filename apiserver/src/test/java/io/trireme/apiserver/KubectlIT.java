@@ -140,6 +140,11 @@ class KubectlIT {
     assertThat(ok("get", "deploy", "web", "-o", "jsonpath={.spec.template.spec.containers[*].name}").out())
         .isEqualTo("nginx sidecar");
     assertThat(ok("get", "all").out()).contains("deployment.apps/web");
+    assertThat(ok("scale", "deployment", "web", "--replicas=5").out()).contains("deployment.apps/web scaled");
+    assertThat(ok("scale", "deployment", "web", "--current-replicas=5", "--replicas=4").out())
+        .contains("deployment.apps/web scaled");
+    assertThat(kubectl.run("scale", "deployment", "web", "--current-replicas=9", "--replicas=1").exit()).isEqualTo(1);
+    assertThat(ok("get", "deploy", "web", "-o", "jsonpath={.spec.replicas}").out()).isEqualTo("4");
     assertThat(ok("delete", "-f", file.toString()).out()).contains("deployment.apps \"web\" deleted");
   }
 

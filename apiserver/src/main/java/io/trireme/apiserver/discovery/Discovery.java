@@ -85,6 +85,11 @@ public final class Discovery {
             .put("namespaced", i.namespaced()).put("kind", i.kind());
         strings(st.putArray("verbs"), STATUS_VERBS);
       }
+      if (s.strategy().hasScale()) {
+        ObjectNode sc = rs.addObject().put("name", i.resource() + "/scale").put("singularName", "")
+            .put("namespaced", i.namespaced()).put("group", "autoscaling").put("version", "v1").put("kind", "Scale");
+        strings(sc.putArray("verbs"), STATUS_VERBS);
+      }
     }
     return n;
   }
@@ -106,7 +111,7 @@ public final class Discovery {
         ObjectNode ver = versions.addObject().put("version", v);
         ArrayNode resources = ver.putArray("resources");
         for (GenericStore s : registry.resources(g, v)) {
-          resources.add(aggregatedResource(s.info()));
+          resources.add(aggregatedResource(s.info(), s.strategy().hasScale()));
         }
         ver.put("freshness", "Current");
       }
@@ -114,7 +119,7 @@ public final class Discovery {
     return n;
   }
 
-  private static ObjectNode aggregatedResource(ResourceInfo i) {
+  private static ObjectNode aggregatedResource(ResourceInfo i, boolean scale) {
     ObjectNode r = F.objectNode().put("resource", i.resource());
     kind(r.putObject("responseKind"), i);
     r.put("scope", i.namespaced() ? "Namespaced" : "Cluster").put("singularResource", i.singular());
@@ -125,10 +130,18 @@ public final class Discovery {
     if (!i.categories().isEmpty()) {
       strings(r.putArray("categories"), i.categories());
     }
-    if (i.hasStatus()) {
-      ObjectNode st = r.putArray("subresources").addObject().put("subresource", "status");
-      kind(st.putObject("responseKind"), i);
-      strings(st.putArray("verbs"), STATUS_VERBS);
+    if (i.hasStatus() || scale) {
+      ArrayNode subs = r.putArray("subresources");
+      if (i.hasStatus()) {
+        ObjectNode st = subs.addObject().put("subresource", "status");
+        kind(st.putObject("responseKind"), i);
+        strings(st.putArray("verbs"), STATUS_VERBS);
+      }
+      if (scale) {
+        ObjectNode sc = subs.addObject().put("subresource", "scale");
+        sc.putObject("responseKind").put("group", "autoscaling").put("version", "v1").put("kind", "Scale");
+        strings(sc.putArray("verbs"), STATUS_VERBS);
+      }
     }
     return r;
   }

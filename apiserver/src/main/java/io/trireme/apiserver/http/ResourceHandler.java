@@ -12,6 +12,7 @@ import io.trireme.apiserver.registry.generic.FieldValidation;
 import io.trireme.apiserver.registry.generic.GenericStore;
 import io.trireme.apiserver.registry.generic.LabelSelector;
 import io.trireme.apiserver.registry.generic.ListOptions;
+import io.trireme.apiserver.registry.generic.Meta;
 import io.trireme.apiserver.registry.generic.Registry;
 import io.trireme.apiserver.registry.generic.ResourceInfo;
 import io.trireme.apiserver.registry.generic.Tables;
@@ -44,12 +45,16 @@ public final class ResourceHandler {
   void handle(Exchange ex, UserInfo user, String group, String version, List<String> segs) {
     Target t = target(group, version, segs);
     ResourceInfo info = t.store().info();
+    WriteOptions w = new WriteOptions(dryRun(ex), writeCondition.compares(user),
+        FieldValidation.of(ex.param("fieldValidation")), ex::warn);
+    if (t.subresource().equals("scale") && t.store().strategy().hasScale() && t.name() != null) {
+      scale(ex, t.store(), t, w);
+      return;
+    }
     if (!t.subresource().isEmpty() && !(t.subresource().equals("status") && info.hasStatus())) {
       throw ApiException.notFoundPath();
     }
     boolean status = t.subresource().equals("status");
-    WriteOptions w = new WriteOptions(dryRun(ex), writeCondition.compares(user),
-        FieldValidation.of(ex.param("fieldValidation")), ex::warn);
     GenericStore store = t.store();
     String method = ex.method.name();
     if (t.name() == null) {
@@ -92,6 +97,37 @@ public final class ResourceHandler {
       }
       default -> throw ApiException.methodNotSupported(info.resource(), method);
     }
+  }
+
+  /** The {@code scale} subresource: GET, PUT (a Scale, Content-Type optional) and PATCH (of the Scale). */
+  private void scale(Exchange ex, GenericStore store, Target t, WriteOptions w) {
+    String ct = ex.headers.get(HttpHeaderNames.CONTENT_TYPE);
+    CompletableFuture<ObjectNode> result = switch (ex.method.name()) {
+      case "GET" -> store.getScale(t.namespace(), t.name());
+      case "PUT" -> {
+        ObjectNode body = Json.decodeObject(ct, ex.body);
+        yield store.updateScale(t.namespace(), t.name(), cur -> body, w);
+      }
+      case "PATCH" -> {
+        PatchType type = PatchType.of(ct);
+        JsonNode patch = Json.decodeBody(ct, ex.body);
+        yield store.updateScale(t.namespace(), t.name(), cur -> {
+          ObjectNode out = type.apply(cur, patch, io.trireme.apiserver.registry.generic.patch.PatchMeta.OBJECT_META);
+          if (!patch.path("metadata").hasNonNull("resourceVersion")) {
+            Meta.meta(out).remove("resourceVersion");
+          }
+          return out;
+        }, w);
+      }
+      default -> throw ApiException.methodNotSupported(store.info().resource() + "/scale", ex.method.name());
+    };
+    result.whenComplete((obj, err) -> {
+      if (err != null) {
+        ex.fail(err);
+      } else {
+        ex.json(200, obj, Exchange.JSON);
+      }
+    });
   }
 
   private Target target(String group, String version, List<String> segs) {

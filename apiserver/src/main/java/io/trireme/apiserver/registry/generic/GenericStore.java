@@ -323,6 +323,49 @@ public final class GenericStore {
     }, status, pinned, w, 0);
   }
 
+  /** GET of the scale subresource: an {@code autoscaling/v1 Scale}. */
+  public CompletableFuture<ObjectNode> getScale(String namespace, String name) {
+    return get(namespace, name).thenApply(this::toScale);
+  }
+
+  /** PUT/PATCH of the scale subresource: {@code transform} maps the current Scale to the wanted one. */
+  public CompletableFuture<ObjectNode> updateScale(String namespace, String name, UnaryOperator<ObjectNode> transform,
+      WriteOptions w) {
+    boolean[] pinned = {false};
+    WriteOptions noPrune = new WriteOptions(w.dryRun(), w.extraCompares(), FieldValidation.IGNORE, w.warnings());
+    return guaranteedUpdate(namespace, name, cur -> {
+      ObjectNode wanted = transform.apply(toScale(cur));
+      String rv = Meta.resourceVersion(wanted);
+      pinned[0] = !rv.isEmpty() && !rv.equals(Meta.resourceVersion(cur));
+      JsonNode replicas = wanted.path("spec").path("replicas");
+      if (!replicas.isIntegralNumber()) {
+        throw ApiException.invalid("autoscaling", "Scale", name, List.of(new Cause("FieldValueRequired",
+            "spec.replicas", "Required value: an integer is required")));
+      }
+      ObjectNode spec = cur.get("spec") instanceof ObjectNode s ? s : cur.putObject("spec");
+      spec.set("replicas", replicas);
+      Meta.meta(cur).put("resourceVersion", rv.isEmpty() ? Meta.resourceVersion(cur) : rv);
+      return cur;
+    }, false, false, noPrune, 0).thenApply(this::toScale);
+  }
+
+  private ObjectNode toScale(ObjectNode obj) {
+    if (!strategy.hasScale()) {
+      throw ApiException.notFoundPath();
+    }
+    ObjectNode scale = JsonNodeFactory.instance.objectNode().put("kind", "Scale").put("apiVersion", "autoscaling/v1");
+    ObjectNode meta = scale.putObject("metadata");
+    for (String f : new String[] {"name", "namespace", "uid", "resourceVersion", "creationTimestamp"}) {
+      if (obj.path("metadata").has(f)) {
+        meta.set(f, obj.path("metadata").get(f));
+      }
+    }
+    scale.putObject("spec").put("replicas", obj.path("spec").path("replicas").asLong(0));
+    scale.putObject("status").put("replicas", obj.path("status").path("replicas").asLong(0))
+        .put("selector", strategy.scaleSelector(obj));
+    return scale;
+  }
+
   private CompletableFuture<ObjectNode> guaranteedUpdate(String namespace, String name,
       UnaryOperator<ObjectNode> transform, boolean status, boolean pinned, WriteOptions w, int attempt) {
     String key = info.key(namespace, name);

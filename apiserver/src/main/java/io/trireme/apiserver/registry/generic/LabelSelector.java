@@ -46,6 +46,24 @@ public record LabelSelector(List<Requirement> requirements) {
     return requirements.isEmpty();
   }
 
+  /** The string form kube serializes selectors in (Scale.status.selector). */
+  @Override
+  public String toString() {
+    List<String> parts = new ArrayList<>();
+    for (Requirement r : requirements) {
+      String vals = String.join(",", new java.util.TreeSet<>(r.values()));
+      parts.add(switch (r.op()) {
+        case EQUALS -> r.key() + "=" + vals;
+        case NOT_EQUALS -> r.key() + "!=" + vals;
+        case IN -> r.key() + " in (" + vals + ")";
+        case NOT_IN -> r.key() + " notin (" + vals + ")";
+        case EXISTS -> r.key();
+        case DOES_NOT_EXIST -> "!" + r.key();
+      });
+    }
+    return String.join(",", parts);
+  }
+
   public static LabelSelector parse(String s) {
     if (s == null || s.isBlank()) {
       return EVERYTHING;

@@ -110,6 +110,16 @@ public interface ResourceStrategy {
     return false;
   }
 
+  /** Whether the resource has a {@code scale} subresource (spec.replicas / status.replicas). */
+  default boolean hasScale() {
+    return false;
+  }
+
+  /** The label selector (string form) of the pods a scalable object manages, for Scale.status.selector. */
+  default String scaleSelector(ObjectNode obj) {
+    return "";
+  }
+
   /** Strategic-merge-patch metadata (patch merge keys and strategies) of this kind. */
   default PatchMeta patchMeta() {
     return PatchMeta.OBJECT_META;

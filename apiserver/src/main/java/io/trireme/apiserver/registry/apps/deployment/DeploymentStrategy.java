@@ -69,6 +69,16 @@ public final class DeploymentStrategy implements ResourceStrategy {
   }
 
   @Override
+  public boolean hasScale() {
+    return true;
+  }
+
+  @Override
+  public String scaleSelector(ObjectNode obj) {
+    return Workloads.selector(obj.path("spec").path("selector")).toString();
+  }
+
+  @Override
   public PatchMeta patchMeta() {
     return PATCH;
   }

@@ -122,17 +122,24 @@ bench() {
   return $rc
 }
 
+# The number after "$1" on the last line of file $2 that has one, or nothing.
+figure() {
+  { tr '\r' '\n' <"$2" | grep -aoE "$1[^0-9]*[0-9]+(\.[0-9]+)?" | tail -1 | grep -oE '[0-9]+(\.[0-9]+)?$'; } || true
+}
+
 # etcdctl check perf against $1 (endpoints); one JSON line per figure into the results.
 check_perf() {
   local system=$1 run=$2 endpoints=$3 out=$work/checkperf-$system-$run.txt
   [[ $load == none ]] && return 0
   log "$system run $run: etcdctl check perf --load=$load"
   ETCDCTL_API=3 timeout 300 etcdctl --endpoints "$endpoints" check perf --load="$load" >"$out" 2>&1 || true
-  tr '\r' '\n' <"$out" | grep -E '^(PASS|FAIL)' | tee -a "$work/report-$system-$run.txt" >&2 || true
+  tr '\r' '\n' <"$out" | grep -aE '^(PASS|FAIL)|Throughput|Slowest|Stddev' | tee -a "$work/report-$system-$run.txt" >&2 || true
   local tput slowest stddev pass
-  tput=$(grep -ao 'Throughput is [0-9.]*' "$out" | awk '{print $3}' | tail -1)
-  slowest=$(grep -ao 'Slowest request took [0-9.]*' "$out" | awk '{print $4}' | tail -1)
-  stddev=$(grep -ao 'Stddev is [0-9.]*' "$out" | awk '{print $3}' | tail -1)
+  # "PASS: Throughput is 951 writes/s" or "FAIL: Throughput too low: 837 writes/s"; likewise for
+  # "Slowest request took [too long: ]0.2s" and "Stddev is|too high: 0.01s"
+  tput=$(figure Throughput "$out")
+  slowest=$(figure 'Slowest request' "$out")
+  stddev=$(figure Stddev "$out")
   pass=0
   tr '\r' '\n' <"$out" | grep -qx 'PASS' && pass=1
   local phase=check-perf-$load

@@ -27,10 +27,24 @@ public final class InJvmCluster implements AutoCloseable {
   private final StoreServer[] servers;
   private final List<ManagedChannel> channels = new ArrayList<>();
   private final long snapshotEvery;
+  private final Duration electionMin;
+  private final Duration electionMax;
 
+  /** N members with the production election timeouts (StoreConfig.defaults). */
   public InJvmCluster(int n, long snapshotEvery) throws IOException {
+    this(n, snapshotEvery, null, null);
+  }
+
+  /**
+   * N members with the given Raft election timeouts (null: the production defaults). Tests whose subject
+   * is not timing use longer ones, so a starved CPU (three members and the build on two cores) does not
+   * turn every scheduling hiccup into a leader change.
+   */
+  public InJvmCluster(int n, long snapshotEvery, Duration electionMin, Duration electionMax) throws IOException {
     this.dir = Files.createTempDirectory("trireme-store-it");
     this.snapshotEvery = snapshotEvery;
+    this.electionMin = electionMin;
+    this.electionMax = electionMax;
     for (int i = 1; i <= n; i++) {
       members.add(new StoreMember("m" + i, new InetSocketAddress("127.0.0.1", freePort()),
           new InetSocketAddress("127.0.0.1", freePort())));
@@ -47,8 +61,10 @@ public final class InJvmCluster implements AutoCloseable {
 
   public StoreConfig config(int i) {
     StoreConfig d = StoreConfig.defaults(members.get(i).name(), dir.resolve(members.get(i).name()), members);
-    return new StoreConfig(d.self(), d.dataDir(), d.members(), d.clusterToken(), d.electionTimeoutMin(),
-        d.electionTimeoutMax(), snapshotEvery, Duration.ofMillis(500), d.maxRequestBytes(), d.maxTxnOps());
+    return new StoreConfig(d.self(), d.dataDir(), d.members(), d.clusterToken(),
+        electionMin != null ? electionMin : d.electionTimeoutMin(),
+        electionMax != null ? electionMax : d.electionTimeoutMax(), snapshotEvery, Duration.ofMillis(500),
+        d.maxRequestBytes(), d.maxTxnOps());
   }
 
   public void start(int i) {
@@ -149,6 +165,24 @@ public final class InJvmCluster implements AutoCloseable {
       return false;
     });
     return leader[0];
+  }
+
+  /**
+   * Waits until every running member has applied the same revision and returns it. Meant for moments
+   * with no write in flight (otherwise "the same" is only a passing coincidence).
+   */
+  public long awaitSameRevision(Duration atMost) {
+    long[] rev = {0};
+    Awaitility.await().atMost(atMost).pollInterval(Duration.ofMillis(100)).until(() -> {
+      List<Integer> up = running();
+      long r = servers[up.get(0)].revision();
+      for (int i : up) {
+        if (servers[i].revision() != r) return false;
+      }
+      rev[0] = r;
+      return true;
+    });
+    return rev[0];
   }
 
   public long status(int i) {

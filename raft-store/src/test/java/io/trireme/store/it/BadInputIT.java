@@ -64,7 +64,7 @@ class BadInputIT {
 
   @BeforeAll
   void startCluster() throws IOException {
-    cluster = new InJvmCluster(3, 10_000);
+    cluster = Timing.cluster(10_000);
     leader = cluster.awaitLeader();
     clients = new StoreClient[3];
     for (int i = 0; i < 3; i++) clients[i] = new StoreClient(cluster.channel(i));
@@ -112,7 +112,8 @@ class BadInputIT {
           "etcdserver: request is too large");
     }
     assertThat(state()).isEqualTo(before);
-    assertThat(clients[leader].createOnceRetrying("/bad/after-big", "ok").getModRevision()).isEqualTo(before.revision() + 1);
+    assertThat(clients[leader].createOnceRetrying("/bad/after-big", "ok").getModRevision())
+        .isEqualTo(before.revision() + 1);
   }
 
   @Test

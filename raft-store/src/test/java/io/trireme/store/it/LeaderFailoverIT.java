@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.etcd.jetcd.api.KeyValue;
 import io.etcd.jetcd.api.PutResponse;
+import io.etcd.jetcd.api.RangeResponse;
 import io.grpc.StatusRuntimeException;
 import io.trireme.store.InJvmCluster;
 import java.time.Duration;
@@ -53,10 +54,11 @@ class LeaderFailoverIT {
   private final AckLog acks = new AckLog();
   private final Map<String, Integer> failures = new ConcurrentHashMap<>();
   private final AtomicBoolean stopLoad = new AtomicBoolean();
+  private final List<String> staleReads = new java.util.concurrent.CopyOnWriteArrayList<>();
 
   @Test
   void acknowledgedPutsSurviveLeaderStopAndRestart() throws Exception {
-    try (InJvmCluster cluster = new InJvmCluster(3, SNAPSHOT_EVERY)) {
+    try (InJvmCluster cluster = Timing.cluster(SNAPSHOT_EVERY)) {
       cluster.awaitLeader();
       StoreClient[] clients = new StoreClient[3];
       for (int i = 0; i < 3; i++) clients[i] = new StoreClient(cluster.channel(i));
@@ -77,9 +79,10 @@ class LeaderFailoverIT {
         cluster.stop(leader);
         long stopped = System.nanoTime();
         await().atMost(PHASE_LIMIT).until(() -> acks.issuedAfter(stopped) >= PER_PHASE);
-        System.out.printf("FAILOVER stopped leader m%d: stop() took %d ms; first put acked after the stop began:"
-                + " %d ms; first put issued after the member was down acked %d ms after it went down;"
-                + " failures so far %s%n", leader + 1, TimeUnit.NANOSECONDS.toMillis(stopped - stopAt),
+        System.out.printf("FAILOVER (election timeout %s-%s) stopped leader m%d: stop() took %d ms;"
+                + " first put acked after the stop began: %d ms; first put issued after the member was down"
+                + " acked %d ms after it went down; failures so far %s%n", Timing.ELECTION_MIN, Timing.ELECTION_MAX,
+            leader + 1, TimeUnit.NANOSECONDS.toMillis(stopped - stopAt),
             TimeUnit.NANOSECONDS.toMillis(firstAckAfter(stopAt, stopAt) - stopAt),
             TimeUnit.NANOSECONDS.toMillis(firstAckAfter(stopped, stopped) - stopped), failures);
 
@@ -89,9 +92,11 @@ class LeaderFailoverIT {
       } finally {
         stopLoad.set(true);
         for (Thread t : writers) t.join(TimeUnit.SECONDS.toMillis(30));
+        System.out.printf("LOAD %d acknowledged puts, failures %s, stale reads %d%n", acks.size(), failures,
+            staleReads.size());
       }
       assertThat(writers).noneMatch(Thread::isAlive);
-      System.out.printf("LOAD %d acknowledged puts, failures %s%n", acks.size(), failures);
+      assertThat(staleReads).as("linearizable reads after an ack that missed it").isEmpty();
 
       verify(cluster, clients);
     }
@@ -110,11 +115,25 @@ class LeaderFailoverIT {
       String value = "value-" + writer + "-" + n;
       StoreClient c = clients[(writer + n) % clients.length];
       long issued = System.nanoTime();
+      PutResponse r;
       try {
-        PutResponse r = c.put(key, value);
+        r = c.put(key, value);
         acks.add(new Ack(writer, key, value, r.getHeader().getRevision(), issued, System.nanoTime()));
       } catch (StatusRuntimeException e) {
         failures.merge(e.getStatus().getCode().toString(), 1, Integer::sum);
+        continue;
+      }
+      // Linearizable: a read that starts after the put was acknowledged sees it, through any member.
+      StoreClient other = clients[(writer + n + 1) % clients.length];
+      try {
+        RangeResponse read = other.get(key, false);
+        if (read.getCount() != 1 || read.getKvs(0).getModRevision() != r.getHeader().getRevision()
+            || read.getHeader().getRevision() < r.getHeader().getRevision()) {
+          staleReads.add(key + "@" + r.getHeader().getRevision() + " read " + read.getKvsList()
+              + " at header revision " + read.getHeader().getRevision());
+        }
+      } catch (StatusRuntimeException e) {
+        failures.merge("read " + e.getStatus().getCode(), 1, Integer::sum);
       }
     }
   }

@@ -35,7 +35,7 @@ class LeaseAcrossLeaderChangeIT {
 
   @Test
   void leaseNotKeptAliveExpiresWithinTtl() throws Exception {
-    try (InJvmCluster cluster = new InJvmCluster(3, 10_000)) {
+    try (InJvmCluster cluster = Timing.cluster(10_000)) {
       int leader = cluster.awaitLeader();
       StoreClient c = new StoreClient(cluster.channel((leader + 1) % 3));
       long id = c.lease().leaseGrant(LeaseGrantRequest.newBuilder().setTTL(TTL).build()).getID();
@@ -55,7 +55,7 @@ class LeaseAcrossLeaderChangeIT {
   @Test
   void leaderChangeDoesNotExpireLeaseEarlyAndRevokeIsReplicated() throws Exception {
     ScheduledExecutorService keepAliveTimer = Executors.newSingleThreadScheduledExecutor();
-    try (InJvmCluster cluster = new InJvmCluster(3, 10_000)) {
+    try (InJvmCluster cluster = Timing.cluster(10_000)) {
       int leader = cluster.awaitLeader();
       StoreClient[] clients = new StoreClient[3];
       for (int i = 0; i < 3; i++) clients[i] = new StoreClient(cluster.channel(i));
@@ -129,6 +129,8 @@ class LeaseAcrossLeaderChangeIT {
         await().during(Duration.ofMillis(holdMs)).atMost(Duration.ofMillis(holdMs + 5000))
             .pollInterval(Duration.ofMillis(100))
             .until(() -> survivor.prefix("/lease/b/", true).size() == 3);
+      } else {
+        System.out.println("LEASE early-expiry check skipped: the new leader was seen too late to tell");
       }
       assertThat(survivor.lease().leaseTimeToLive(LeaseTimeToLiveRequest.newBuilder().setID(id).build())
           .getTTL()).as("lease TTL left on the new leader").isGreaterThanOrEqualTo(0);

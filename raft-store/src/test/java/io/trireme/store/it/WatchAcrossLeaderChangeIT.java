@@ -33,7 +33,7 @@ class WatchAcrossLeaderChangeIT {
 
   @Test
   void watchersSeeEveryAcknowledgedWriteOnceInOrderAcrossLeaderStop() throws Exception {
-    try (InJvmCluster cluster = new InJvmCluster(3, 10_000)) {
+    try (InJvmCluster cluster = Timing.cluster(10_000)) {
       int leader = cluster.awaitLeader();
       int follower = (leader + 1) % 3;
       int other = (leader + 2) % 3;

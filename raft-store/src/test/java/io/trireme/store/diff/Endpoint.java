@@ -19,12 +19,14 @@ import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.awaitility.Awaitility;
 
 /**
  * One etcd v3 server (real etcd or Trireme) seen through jetcd's grpc stubs; every call returns a
@@ -77,17 +79,36 @@ final class Endpoint {
     return m.toBuilder().setField(f, h.toBuilder().clearClusterId().clearMemberId().clearRaftTerm().build()).build();
   }
 
-  /** The current revision (a linearizable count-only range). */
+  /**
+   * The current revision (a linearizable count-only range). A read is idempotent, so it is retried while
+   * the server is unavailable (a loaded machine can push a read past the server's request timeout).
+   */
   long revision() {
-    return kv().range(RangeRequest.newBuilder().setKey(ByteString.copyFrom(new byte[] {0}))
-        .setRangeEnd(ByteString.copyFrom(new byte[] {0})).setCountOnly(true).build()).getHeader().getRevision();
+    RangeRequest all = RangeRequest.newBuilder().setKey(ByteString.copyFrom(new byte[] {0}))
+        .setRangeEnd(ByteString.copyFrom(new byte[] {0})).setCountOnly(true).build();
+    long[] rev = {0};
+    Awaitility.await(name + " revision").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+        .ignoreException(StatusRuntimeException.class)
+        .until(() -> {
+          rev[0] = kv().range(all).getHeader().getRevision();
+          return true;
+        });
+    return rev[0];
+  }
+
+  /** True for the errors that say "try again" rather than anything about the request. */
+  static boolean transientError(String result) {
+    return result.startsWith("ERROR UNAVAILABLE") || result.startsWith("ERROR DEADLINE_EXCEEDED");
   }
 
   /** LeaseTimeToLive with the remaining TTL reduced to its sign (it depends on the clock). */
   String timeToLive(io.etcd.jetcd.api.LeaseTimeToLiveRequest r) {
     return call(() -> {
       LeaseTimeToLiveResponse t = lease().leaseTimeToLive(r);
-      return t.toBuilder().setTTL(Long.signum(t.getTTL())).build();
+      // keys come out of a Go map in etcd: their order is random there, so compare them sorted
+      List<ByteString> keys = new ArrayList<>(t.getKeysList());
+      keys.sort(ByteString.unsignedLexicographicalComparator());
+      return t.toBuilder().setTTL(Long.signum(t.getTTL())).clearKeys().addAllKeys(keys).build();
     });
   }
 

@@ -253,7 +253,8 @@ final class Workload {
     revision = newRevision;
     if (result.startsWith("ERROR")) return;
     if (step.request().startsWith("compact ")) {
-      compactRevision = Long.parseLong(step.request().replaceAll("\\D", ""));
+      String digits = step.request().replaceAll("\\D", "");
+      compactRevision = digits.isEmpty() ? 0 : Long.parseLong(digits);
     } else if (step.request().startsWith("lease grant ")) {
       leases.add(nextLeaseId - 1);
     } else if (step.request().startsWith("lease revoke ")) {

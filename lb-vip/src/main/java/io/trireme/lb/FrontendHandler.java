@@ -14,9 +14,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The client side of one proxied connection: picks a backend when the client connects (trying the next healthy
- * one if the connect fails), starts reading the client only once the backend is connected, relays client →
- * backend one chunk at a time (the next read after the previous write completed), and closes the backend side
- * when the client goes away. With no backend to go to, the client is closed at once and the refusal counted.
+ * one if the connect fails), relays client → backend one chunk at a time (the next read after the previous write
+ * completed), and closes the backend side when the client goes away. While the backend connects, the client is
+ * already read once and that first chunk held (so the request goes out the moment the connect completes, without
+ * another trip through the event loop); nothing more is read until it is written. With no backend to go to, the
+ * client is closed at once and the refusal counted.
  */
 final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
@@ -28,6 +30,8 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
     private final List<Backend> tried = new ArrayList<>(2);
     private Channel outbound;
     private Backend backend;
+    private boolean connected;
+    private Object held;
     private ChannelFutureListener readNext;
 
     FrontendHandler(BackendPool pool, BackendConnector connector, LoadBalancerMetrics metrics) {
@@ -47,6 +51,9 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             }
         };
         connectNext(client);
+        if (!connected && client.isActive()) {
+            client.read();
+        }
         ctx.fireChannelActive();
     }
 
@@ -69,10 +76,17 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         outbound = connect.channel();
         connect.addListener((ChannelFutureListener) f -> {
             if (f.isSuccess()) {
-                if (client.isActive()) {
-                    client.read();
-                } else {
+                if (!client.isActive()) {
                     f.channel().close();
+                    return;
+                }
+                connected = true;
+                Object first = held;
+                held = null;
+                if (first != null) {
+                    f.channel().writeAndFlush(first).addListener(readNext);
+                } else {
+                    client.read();
                 }
                 return;
             }
@@ -90,19 +104,25 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        Channel out = outbound;
-        if (out == null || !out.isActive()) {
-            ReferenceCountUtil.release(msg);
-            return;
-        }
         if (msg instanceof ByteBuf buf) {
             metrics.relayedToBackend(buf.readableBytes());
         }
-        out.writeAndFlush(msg).addListener(readNext);
+        Channel out = outbound;
+        if (connected && out.isActive()) {
+            out.writeAndFlush(msg).addListener(readNext);
+        } else if (!connected && held == null && ctx.channel().isActive()) {
+            held = msg;
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        if (held != null) {
+            ReferenceCountUtil.release(held);
+            held = null;
+        }
         if (backend != null) {
             backend.detach(ctx.channel());
         }

@@ -15,7 +15,8 @@ import java.util.Objects;
  */
 public record TcpKeepAlive(boolean enabled, Duration idle, Duration interval, int probes) {
 
-    public static final TcpKeepAlive DEFAULTS = new TcpKeepAlive(true, Duration.ofSeconds(30), Duration.ofSeconds(10), 3);
+    public static final TcpKeepAlive DEFAULTS =
+            new TcpKeepAlive(true, Duration.ofSeconds(30), Duration.ofSeconds(10), 3);
 
     public TcpKeepAlive {
         Objects.requireNonNull(idle, "idle");

@@ -7,6 +7,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.net.ConnectException;
 import java.util.ArrayList;
@@ -21,6 +22,8 @@ class FrontendHandlerTest {
     private final List<Backend> refusing = new ArrayList<>();
     private final ReadCounter clientReads = new ReadCounter();
     private final ReadCounter backendWrites = new ReadCounter();
+    private ChannelPromise deferredConnect;
+    private boolean deferConnects;
 
     /**
      * Backend side = an EmbeddedChannel (AUTO_READ off, as the real bootstrap sets it) running the real
@@ -41,6 +44,10 @@ class FrontendHandlerTest {
             throw new IllegalStateException(e);
         }
         backendSides.add(out);
+        if (deferConnects) {
+            deferredConnect = out.newPromise();
+            return deferredConnect;
+        }
         return out.newSucceededFuture();
     };
 
@@ -74,7 +81,7 @@ class FrontendHandlerTest {
     }
 
     @Test
-    void connected_clientReadStartsOnlyAfterTheBackendConnects_andBytesFlowBothWays() throws Exception {
+    void connected_bytesFlowBothWaysAndAreCounted() throws Exception {
         Backend a = f.up("10.0.0.1:1");
         EmbeddedChannel client = client();
         EmbeddedChannel backend = backendSides.get(0);
@@ -89,6 +96,38 @@ class FrontendHandlerTest {
 
         assertThat(f.registry.get("trireme.lb.bytes").tag("direction", "to_backend").counter().count()).isEqualTo(16);
         assertThat(f.registry.get("trireme.lb.bytes").tag("direction", "to_client").counter().count()).isEqualTo(17);
+    }
+
+    @Test
+    void clientSendsWhileTheBackendConnects_firstChunkHeldNothingMoreReadThenSentOnConnect() throws Exception {
+        f.up("10.0.0.1:1");
+        deferConnects = true;
+        EmbeddedChannel client = client();
+        EmbeddedChannel backend = backendSides.get(0);
+        assertThat(clientReads.reads).as("the client is read once while the backend connects").isEqualTo(1);
+
+        client.writeInbound(ascii("GET /readyz HTTP/1.1\r\n"));
+        assertThat(drain(backend)).isEmpty();
+        assertThat(clientReads.reads).as("nothing more is read while a chunk is held").isEqualTo(1);
+
+        deferredConnect.setSuccess();
+
+        assertThat(drain(backend)).isEqualTo("GET /readyz HTTP/1.1\r\n");
+        assertThat(clientReads.reads).isEqualTo(2);
+    }
+
+    @Test
+    void clientClosesWhileTheBackendConnects_heldChunkReleased() throws Exception {
+        f.up("10.0.0.1:1");
+        deferConnects = true;
+        EmbeddedChannel client = client();
+        ByteBuf chunk = ascii("never sent");
+        client.writeInbound(chunk);
+
+        client.close();
+
+        assertThat(chunk.refCnt()).isZero();
+        assertThat(backendSides.get(0).isOpen()).isFalse();
     }
 
     @Test

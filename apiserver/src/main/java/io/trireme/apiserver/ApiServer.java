@@ -88,7 +88,7 @@ public final class ApiServer implements AutoCloseable {
       return t;
     });
     List<io.trireme.apiserver.registry.generic.Admission> admission = List.of(new NamespaceLifecycle(kv));
-    for (ResourceStrategy s : Resources.all()) {
+    for (ResourceStrategy s : Resources.all(clock)) {
       ResourceSchema schema = ProtoTypes.kind(s.info().apiVersion(), s.info().kind())
           .<ResourceSchema>map(d -> obj -> FieldPruner.prune(obj, d)).orElse(ResourceSchema.ANY);
       registry.register(new GenericStore(s, schema, kv, clock, admission, scheduler,

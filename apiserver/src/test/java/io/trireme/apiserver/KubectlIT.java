@@ -239,4 +239,45 @@ class KubectlIT {
         "unknown field \"spec.bogusField\"");
     assertThat(ok("explain", "deployment.spec.replicas").out()).contains("replicas", "integer");
   }
+
+  @Test
+  void bindingThenDrain_evictsThePod() throws Exception {
+    Path file = home.resolve("node.yaml");
+    Files.writeString(file, """
+        apiVersion: v1
+        kind: Node
+        metadata:
+          name: worker-1
+          labels:
+            node-role.kubernetes.io/worker: ""
+        status:
+          conditions:
+          - type: Ready
+            status: "True"
+        ---
+        apiVersion: v1
+        kind: Pod
+        metadata:
+          name: bound
+        spec:
+          containers:
+          - name: c
+            image: nginx
+        """);
+    ok("create", "--validate=false", "-f", file.toString());
+    assertThat(ok("get", "nodes").out()).containsPattern("worker-1\\s+Ready\\s+worker");
+    String binding = "{\"apiVersion\":\"v1\",\"kind\":\"Binding\",\"metadata\":{\"name\":\"bound\"},"
+        + "\"target\":{\"kind\":\"Node\",\"name\":\"worker-1\"}}";
+    assertThat(api.send("POST", "/api/v1/namespaces/default/pods/bound/binding", "application/json", binding)
+        .statusCode()).isEqualTo(201);
+    assertThat(api.send("POST", "/api/v1/namespaces/default/pods/bound/binding", "application/json", binding)
+        .statusCode()).isEqualTo(409);
+    assertThat(ok("get", "pod", "bound", "-o", "wide").out()).contains("worker-1");
+    Kubectl.Result drain = ok("drain", "worker-1", "--ignore-daemonsets", "--force", "--timeout=60s");
+    assertThat(drain.out()).contains("pod/bound evicted", "node/worker-1 drained");
+    assertThat(ok("get", "node", "worker-1").out()).contains("Ready,SchedulingDisabled");
+    assertThat(kubectl.run("get", "pod", "bound").exit()).isEqualTo(1);
+    assertThat(ok("uncordon", "worker-1").out()).contains("node/worker-1 uncordoned");
+    assertThat(ok("get", "node", "worker-1").out()).doesNotContain("SchedulingDisabled");
+  }
 }

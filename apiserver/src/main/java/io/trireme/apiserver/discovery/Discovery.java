@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.trireme.apiserver.registry.generic.GenericStore;
 import io.trireme.apiserver.registry.generic.Registry;
 import io.trireme.apiserver.registry.generic.ResourceInfo;
+import io.trireme.apiserver.registry.generic.ResourceStrategy;
 import java.util.List;
 
 /**
@@ -85,6 +86,12 @@ public final class Discovery {
             .put("namespaced", i.namespaced()).put("kind", i.kind());
         strings(st.putArray("verbs"), STATUS_VERBS);
       }
+      s.strategy().postSubresources().forEach((name, sub) -> {
+        ObjectNode ps = rs.addObject().put("name", i.resource() + "/" + name).put("singularName", "")
+            .put("namespaced", i.namespaced()).put("group", sub.group()).put("version", sub.version())
+            .put("kind", sub.kind());
+        ps.putArray("verbs").add("create");
+      });
       if (s.strategy().hasScale()) {
         ObjectNode sc = rs.addObject().put("name", i.resource() + "/scale").put("singularName", "")
             .put("namespaced", i.namespaced()).put("group", "autoscaling").put("version", "v1").put("kind", "Scale");
@@ -111,7 +118,7 @@ public final class Discovery {
         ObjectNode ver = versions.addObject().put("version", v);
         ArrayNode resources = ver.putArray("resources");
         for (GenericStore s : registry.resources(g, v)) {
-          resources.add(aggregatedResource(s.info(), s.strategy().hasScale()));
+          resources.add(aggregatedResource(s.info(), s.strategy()));
         }
         ver.put("freshness", "Current");
       }
@@ -119,7 +126,8 @@ public final class Discovery {
     return n;
   }
 
-  private static ObjectNode aggregatedResource(ResourceInfo i, boolean scale) {
+  private static ObjectNode aggregatedResource(ResourceInfo i, ResourceStrategy strategy) {
+    boolean scale = strategy.hasScale();
     ObjectNode r = F.objectNode().put("resource", i.resource());
     kind(r.putObject("responseKind"), i);
     r.put("scope", i.namespaced() ? "Namespaced" : "Cluster").put("singularResource", i.singular());
@@ -130,8 +138,13 @@ public final class Discovery {
     if (!i.categories().isEmpty()) {
       strings(r.putArray("categories"), i.categories());
     }
-    if (i.hasStatus() || scale) {
+    if (i.hasStatus() || scale || !strategy.postSubresources().isEmpty()) {
       ArrayNode subs = r.putArray("subresources");
+      strategy.postSubresources().forEach((name, sub) -> {
+        ObjectNode ps = subs.addObject().put("subresource", name);
+        ps.putObject("responseKind").put("group", sub.group()).put("version", sub.version()).put("kind", sub.kind());
+        ps.putArray("verbs").add("create");
+      });
       if (i.hasStatus()) {
         ObjectNode st = subs.addObject().put("subresource", "status");
         kind(st.putObject("responseKind"), i);

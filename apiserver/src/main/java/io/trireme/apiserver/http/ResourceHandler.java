@@ -13,6 +13,7 @@ import io.trireme.apiserver.registry.generic.GenericStore;
 import io.trireme.apiserver.registry.generic.LabelSelector;
 import io.trireme.apiserver.registry.generic.ListOptions;
 import io.trireme.apiserver.registry.generic.Meta;
+import io.trireme.apiserver.registry.generic.PostSubresource;
 import io.trireme.apiserver.registry.generic.Registry;
 import io.trireme.apiserver.registry.generic.ResourceInfo;
 import io.trireme.apiserver.registry.generic.Tables;
@@ -47,6 +48,15 @@ public final class ResourceHandler {
     ResourceInfo info = t.store().info();
     WriteOptions w = new WriteOptions(dryRun(ex), writeCondition.compares(user),
         FieldValidation.of(ex.param("fieldValidation")), ex::warn);
+    PostSubresource post = t.store().strategy().postSubresources().get(t.subresource());
+    if (post != null && t.name() != null) {
+      if (!ex.method.name().equals("POST")) {
+        throw ApiException.methodNotSupported(info.resource() + "/" + t.subresource(), ex.method.name());
+      }
+      ObjectNode body = Json.decodeObject(ex.headers.get(HttpHeaderNames.CONTENT_TYPE), ex.body);
+      answer(ex, 201, post.post(t.store(), t.namespace(), t.name(), body, w), t.store(), false);
+      return;
+    }
     if (t.subresource().equals("scale") && t.store().strategy().hasScale() && t.name() != null) {
       scale(ex, t.store(), t, w);
       return;

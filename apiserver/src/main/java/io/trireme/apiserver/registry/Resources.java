@@ -13,19 +13,20 @@ import io.trireme.apiserver.registry.core.secret.SecretStrategy;
 import io.trireme.apiserver.registry.core.service.ServiceStrategy;
 import io.trireme.apiserver.registry.core.serviceaccount.ServiceAccountStrategy;
 import io.trireme.apiserver.registry.generic.ResourceStrategy;
+import java.time.Clock;
 import java.util.List;
 
 /** The registration: every served resource, in discovery order. Adding a resource is one line here. */
 public final class Resources {
   private Resources() {}
 
-  public static List<ResourceStrategy> all() {
+  public static List<ResourceStrategy> all(Clock clock) {
     return List.of(
         new NamespaceStrategy(),
         new ConfigMapStrategy(),
         new SecretStrategy(),
         new ServiceAccountStrategy(),
-        new PodStrategy(),
+        new PodStrategy(clock),
         new NodeStrategy(),
         new ServiceStrategy(),
         new EndpointsStrategy(),

@@ -47,7 +47,7 @@ class ResourceContractIT {
   }
 
   static Stream<ResourceStrategy> resources() {
-    return Resources.all().stream();
+    return Resources.all(java.time.Clock.systemUTC()).stream();
   }
 
   private static String collection(ResourceInfo i) {

@@ -43,6 +43,7 @@ public final class GenericStore {
   private final List<Admission> admission;
   private final StoreWatch watcher;
   private final ResourceSchema schema;
+  private final StoreList lister;
 
   public GenericStore(ResourceStrategy strategy, ResourceSchema schema, EtcdKv kv, Clock clock,
       List<Admission> admission, ScheduledExecutorService scheduler, long bookmarkIntervalMillis) {
@@ -53,6 +54,7 @@ public final class GenericStore {
     this.clock = clock;
     this.admission = List.copyOf(admission);
     this.watcher = new StoreWatch(this, kv, scheduler, bookmarkIntervalMillis);
+    this.lister = new StoreList(this, kv);
   }
 
   public ResourceStrategy strategy() {
@@ -92,74 +94,7 @@ public final class GenericStore {
   /** A list ({@code <Kind>List}) with selectors and limit/continue paging at one consistent revision. */
   public CompletableFuture<ObjectNode> list(String namespace, ListOptions opts) {
     checkFieldSelector(opts);
-    String prefix = info.listPrefix(namespace);
-    long revision = 0;
-    String start = prefix;
-    if (!opts.continueToken().isEmpty()) {
-      ContinueToken t = ContinueToken.decode(opts.continueToken());
-      revision = t.revision();
-      start = prefix + t.start();
-    } else if ("Exact".equals(opts.resourceVersionMatch()) && !opts.resourceVersion().isEmpty()) {
-      revision = parseRv(opts.resourceVersion());
-    }
-    List<ObjectNode> items = new ArrayList<>();
-    boolean fromContinue = !opts.continueToken().isEmpty();
-    return page(prefix, start, revision, opts, items).exceptionally(t -> {
-      ApiException e = ApiException.of(t);
-      if (fromContinue && e.code() == 410) {
-        throw ApiException.expired("The provided continue parameter is too old to display a consistent list "
-            + "result. You can start a new list without the continue parameter.");
-      }
-      throw e;
-    }).thenApply(p -> {
-      ObjectNode list = JsonNodeFactory.instance.objectNode();
-      list.put("kind", info.listKind()).put("apiVersion", info.apiVersion());
-      ObjectNode meta = list.putObject("metadata").put("resourceVersion", Long.toString(p.revision()));
-      if (p.next() != null) {
-        meta.put("continue", new ContinueToken(p.revision(), p.next().substring(prefix.length())).encode());
-      }
-      ArrayNode arr = list.putArray("items");
-      items.forEach(arr::add);
-      return list;
-    });
-  }
-
-  /** The outcome of paging: the revision read at and the key to continue from (null at the end). */
-  private record Page(long revision, String next) {}
-
-  private CompletableFuture<Page> page(String prefix, String start, long revision, ListOptions opts,
-      List<ObjectNode> items) {
-    long want = opts.limit() > 0 ? opts.limit() - items.size() : 0;
-    RangeRequest.Builder req = RangeRequest.newBuilder().setKey(EtcdKv.bytes(start))
-        .setRangeEnd(EtcdKv.prefixEnd(prefix)).setRevision(revision);
-    if (want > 0) {
-      req.setLimit(Math.max(want, 50));
-    }
-    return kv.range(req.build()).thenCompose(r -> {
-      long rev = revision != 0 ? revision : r.getHeader().getRevision();
-      String last = null;
-      int i = 0;
-      for (; i < r.getKvsCount(); i++) {
-        if (opts.limit() > 0 && items.size() >= opts.limit()) {
-          break;
-        }
-        KeyValue k = r.getKvs(i);
-        last = k.getKey().toStringUtf8();
-        ObjectNode obj = decode(k);
-        if (opts.matches(strategy, obj)) {
-          items.add(obj);
-        }
-      }
-      boolean moreHere = i < r.getKvsCount() || r.getMore();
-      if (!moreHere) {
-        return CompletableFuture.completedFuture(new Page(rev, null));
-      }
-      String next = last + "\u0000";
-      if (opts.limit() > 0 && items.size() >= opts.limit()) {
-        return CompletableFuture.completedFuture(new Page(rev, next));
-      }
-      return page(prefix, next, rev, opts, items);
-    });
+    return lister.list(namespace, opts);
   }
 
   private void checkFieldSelector(ListOptions opts) {
@@ -321,6 +256,19 @@ public final class GenericStore {
       }
       return out;
     }, status, pinned, w, 0);
+  }
+
+  /** Read-modify-write of one object with conflict retries (for subresources that change their parent). */
+  public CompletableFuture<ObjectNode> mutate(String namespace, String name, UnaryOperator<ObjectNode> transform,
+      WriteOptions w) {
+    return guaranteedUpdate(namespace, name, transform, false, false, w, 0);
+  }
+
+  /** A Success Status, as subresources such as bindings answer. */
+  public static ObjectNode success(int code) {
+    ObjectNode status = JsonNodeFactory.instance.objectNode().put("kind", "Status").put("apiVersion", "v1");
+    status.putObject("metadata");
+    return status.put("status", "Success").put("code", code);
   }
 
   /** GET of the scale subresource: an {@code autoscaling/v1 Scale}. */

@@ -120,6 +120,11 @@ public interface ResourceStrategy {
     return "";
   }
 
+  /** POST-only subresources by name (e.g. pods/binding, pods/eviction). */
+  default java.util.Map<String, PostSubresource> postSubresources() {
+    return java.util.Map.of();
+  }
+
   /** Strategic-merge-patch metadata (patch merge keys and strategies) of this kind. */
   default PatchMeta patchMeta() {
     return PatchMeta.OBJECT_META;

@@ -4,15 +4,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.trireme.apiserver.registry.generic.Column;
 import io.trireme.apiserver.registry.generic.Meta;
+import io.trireme.apiserver.registry.generic.PostSubresource;
 import io.trireme.apiserver.registry.generic.ResourceInfo;
 import io.trireme.apiserver.registry.generic.ResourceStrategy;
 import io.trireme.apiserver.registry.generic.Tables;
 import io.trireme.apiserver.registry.generic.Validation;
 import io.trireme.apiserver.registry.generic.patch.PatchMeta;
 import io.trireme.apiserver.status.ApiException.Cause;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Pods: PodSpec defaults, phase Pending and QoS class on create, kube's pod columns and field selectors. */
@@ -22,9 +25,20 @@ public final class PodStrategy implements ResourceStrategy {
   private static final PatchMeta PATCH = PatchMeta.OBJECT_META.with("spec", PatchMeta.POD_SPEC)
       .with("status.conditions", "type").with("status.podIPs", "ip").with("status.hostIPs", "ip");
 
+  private final Map<String, PostSubresource> subresources;
+
+  public PodStrategy(Clock clock) {
+    this.subresources = Map.of("binding", new PodBinding(clock), "eviction", new PodEviction());
+  }
+
   @Override
   public ResourceInfo info() {
     return INFO;
+  }
+
+  @Override
+  public Map<String, PostSubresource> postSubresources() {
+    return subresources;
   }
 
   @Override

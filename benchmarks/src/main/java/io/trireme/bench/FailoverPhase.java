@@ -57,7 +57,22 @@ final class FailoverPhase {
     MemberCommand kill = new MemberCommand(options.killCmd());
     MemberCommand restart = new MemberCommand(options.restartCmd());
     List<Metric> metrics = new ArrayList<>();
-    int failed = 0;
+    int failed;
+    try {
+      failed = trials(kill, restart, metrics);
+    } catch (IllegalStateException e) {
+      int done = (int) metrics.stream().filter(m -> m.name().equals("rejoin")).count();
+      failed = trialsWithoutPut + options.trials() - done;
+      LOG.error("failover: {}; {} of {} trials not completed", e.getMessage(), options.trials() - done,
+          options.trials());
+    }
+    metrics.add(new Metric("failover", "failed-trials", failed, "count", Metric.Better.LOWER));
+    return metrics;
+  }
+
+  /** Runs the trials, adding to {@code metrics} as it goes; returns how many found no put in time. */
+  private int trials(MemberCommand kill, MemberCommand restart, List<Metric> metrics)
+      throws InterruptedException, IOException {
     for (int trial = 1; trial <= options.trials(); trial++) {
       MemberCommand.Member leader = awaitStableLeader();
       LOG.info("failover trial {}: killing leader {} ({}, id {})", trial, leader.name(), leader.endpoint(),
@@ -79,7 +94,7 @@ final class FailoverPhase {
         newLeader.cancel(false);
       }
       if (first == null) {
-        failed++;
+        trialsWithoutPut++;
         LOG.warn("failover trial {}: no put succeeded within {}; failed attempts: {}", trial, RECOVERY_LIMIT,
             attempts.errorSummary());
       } else {
@@ -98,9 +113,10 @@ final class FailoverPhase {
       LOG.info("failover trial {}: {} rejoined {} ms after its restart command", trial, leader.name(),
           String.format("%.0f", rejoinMs));
     }
-    metrics.add(new Metric("failover", "failed-trials", failed, "count", Metric.Better.LOWER));
-    return metrics;
+    return trialsWithoutPut;
   }
+
+  private int trialsWithoutPut;
 
   /**
    * Completes with the time a remaining member first reports a leader other than {@code old} (Status

@@ -3,6 +3,7 @@ package io.trireme.bench;
 import io.etcd.jetcd.api.StatusRequest;
 import io.etcd.jetcd.api.StatusResponse;
 import io.grpc.StatusRuntimeException;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,10 +66,29 @@ public final class StoreBench {
     System.exit(exit);
   }
 
-  void runAll() throws Exception {
+  void runAll() throws InterruptedException {
     checkEndpoints();
     for (BenchOptions.Phase phase : options.orderedPhases()) {
       LOG.info("{}: phase {}", options.system(), phase.cliName());
+      try {
+        runPhase(phase);
+      } catch (IOException | RuntimeException e) {
+        // one broken phase must not cost the figures of the others
+        failedPhases.add(phase.cliName());
+        LOG.error("{}: phase {} failed: {}", options.system(), phase.cliName(), e.toString());
+        publish(List.of(new Metric(phase.cliName() + options.phaseSuffix(), "phase-failed", 1, "count",
+            Metric.Better.LOWER)));
+      }
+    }
+    if (!failedPhases.isEmpty()) {
+      throw new IllegalStateException("phases failed: " + failedPhases);
+    }
+  }
+
+  private final List<String> failedPhases = new ArrayList<>();
+
+  private void runPhase(BenchOptions.Phase phase) throws IOException, InterruptedException {
+    {
       switch (phase) {
         case SEQ_PUT -> load("seq-put", 1, putLoad());
         case PUT -> {

@@ -56,7 +56,7 @@ public record StoreConfig(
 
   /** The defaults used by {@code bin/trireme up}. */
   public static StoreConfig defaults(String self, Path dataDir, List<StoreMember> members) {
-    return new StoreConfig(self, dataDir, members, "trireme", Duration.ofMillis(300), Duration.ofMillis(600),
+    return new StoreConfig(self, dataDir, members, "trireme", Duration.ofMillis(400), Duration.ofMillis(800),
         10_000, Duration.ofMinutes(10), DEFAULT_MAX_REQUEST_BYTES, DEFAULT_MAX_TXN_OPS);
   }
 

@@ -90,13 +90,32 @@ public final class KvStateMachine extends BaseStateMachine {
 
   @Override
   public void initialize(RaftServer server, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
-    super.initialize(server, groupId, raftStorage);
-    storage.init(raftStorage);
-    reinitialize();
+    getLifeCycle().startAndTransition(() -> {
+      super.initialize(server, groupId, raftStorage);
+      storage.init(raftStorage);
+      loadLatestSnapshot();
+    }, IOException.class);
+  }
+
+  /** Ratis pauses the state machine before it installs a snapshot from the leader, then calls reinitialize. */
+  @Override
+  public void pause() {
+    if (getLifeCycleState() == org.apache.ratis.util.LifeCycle.State.RUNNING) {
+      getLifeCycle().transition(org.apache.ratis.util.LifeCycle.State.PAUSING);
+      getLifeCycle().transition(org.apache.ratis.util.LifeCycle.State.PAUSED);
+    }
   }
 
   @Override
   public void reinitialize() throws IOException {
+    loadLatestSnapshot();
+    if (getLifeCycleState() == org.apache.ratis.util.LifeCycle.State.PAUSED) {
+      getLifeCycle().transition(org.apache.ratis.util.LifeCycle.State.STARTING);
+      getLifeCycle().transition(org.apache.ratis.util.LifeCycle.State.RUNNING);
+    }
+  }
+
+  private void loadLatestSnapshot() throws IOException {
     SingleFileSnapshotInfo snap = storage.loadLatestSnapshot();
     if (snap == null) return;
     File file = snap.getFile().getPath().toFile();

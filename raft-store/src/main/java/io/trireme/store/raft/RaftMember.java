@@ -60,6 +60,7 @@ public final class RaftMember implements AutoCloseable {
   private final AtomicInteger nextClient = new AtomicInteger();
   private final ClientId readerId = ClientId.randomId();
   private final AtomicLong readCallId = new AtomicLong();
+  private volatile boolean closed;
 
   public RaftMember(StoreConfig config, KvStateMachine stateMachine) throws IOException {
     this.config = config;
@@ -138,9 +139,56 @@ public final class RaftMember implements AutoCloseable {
   }
 
   public void start() throws IOException {
+    boolean fresh = isFreshStorage();
     server.start();
+    if (fresh) watchRejoin();
     LOG.info("{}: raft member started on {} (group {})", config.self(), config.selfMember().raftAddress(),
         group.getGroupId());
+  }
+
+  private boolean isFreshStorage() {
+    java.io.File dir = config.dataDir().resolve("raft").toFile();
+    String[] entries = dir.list();
+    return entries == null || entries.length == 0;
+  }
+
+  /**
+   * A member that starts with empty storage (new, or wiped after losing its disk) in a group whose
+   * leader already remembers how far it had replicated to it would never be sent the snapshot it
+   * needs: the leader keeps resuming from the old match index. If nothing has been applied a few
+   * election timeouts after a leader is known, ask that leader to hand over to another member; the new
+   * leader starts with no match index for us and installs its snapshot.
+   */
+  private void watchRejoin() {
+    Thread t = new Thread(() -> {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+      long wait = config.electionTimeoutMax().toMillis() * 5;
+      try {
+        Thread.sleep(wait); // one check per interval, not a condition stand-in: this is the retry period
+        while (System.nanoTime() < deadline && !closed) {
+          Optional<String> leader = leader();
+          if (appliedIndex() >= 0) return;
+          if (leader.isPresent() && !leader.get().equals(config.self())) {
+            Optional<String> target = config.members().stream().map(StoreMember::name)
+                .filter(n -> !n.equals(config.self()) && !n.equals(leader.get())).findFirst();
+            if (target.isPresent()) {
+              LOG.warn("{}: started with empty storage and {} sent nothing; asking it to hand over to {}",
+                  config.self(), leader.get(), target.get());
+              try {
+                transferLeadership(target.get(), config.electionTimeoutMax().toMillis() * 4);
+              } catch (IOException | RuntimeException e) {
+                LOG.info("{}: leadership hand-over not done yet: {}", config.self(), e.toString());
+              }
+            }
+          }
+          Thread.sleep(wait);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, config.self() + "-rejoin");
+    t.setDaemon(true);
+    t.start();
   }
 
   public KvStateMachine stateMachine() {
@@ -248,6 +296,7 @@ public final class RaftMember implements AutoCloseable {
 
   @Override
   public void close() {
+    closed = true;
     for (RaftClient c : clients) {
       try {
         c.close();

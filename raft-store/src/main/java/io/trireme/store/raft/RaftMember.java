@@ -60,6 +60,8 @@ public final class RaftMember implements AutoCloseable {
   private final AtomicInteger nextClient = new AtomicInteger();
   private final ClientId readerId = ClientId.randomId();
   private final AtomicLong readCallId = new AtomicLong();
+  private final ClientId writerId = ClientId.randomId();
+  private final AtomicLong writeCallId = new AtomicLong();
   private volatile boolean closed;
 
   public RaftMember(StoreConfig config, KvStateMachine stateMachine) throws IOException {
@@ -131,6 +133,8 @@ public final class RaftMember implements AutoCloseable {
     RaftServerConfigKeys.Log.Appender.setWaitTimeMin(p, TimeDuration.ZERO);
     RaftServerConfigKeys.Log.Appender.setInstallSnapshotEnabled(p, true);
     RaftServerConfigKeys.Log.setUnsafeFlushEnabled(p, false);
+    // no extra "commit index" entries in the log: they cost an append + fsync each on every member
+    RaftServerConfigKeys.Log.setLogMetadataEnabled(p, false);
     return p;
   }
 
@@ -229,10 +233,36 @@ public final class RaftMember implements AutoCloseable {
     }
   }
 
-  /** Replicates a command; completes with the response bytes or a StoreException. */
+  /**
+   * Replicates a command; completes with the response bytes or a StoreException. On the leader the
+   * request is submitted to the local server in-process (no RPC hop); a clean refusal (not leader, or
+   * leader not ready: nothing was appended) is retried through a client, which finds the leader.
+   */
   public CompletableFuture<ByteString> write(Op op, MessageLite request) {
+    Message msg = Codec.command(op, request);
+    if (!info().isLeader()) return complete(viaClient(msg));
+    RaftClientRequest req = RaftClientRequest.newBuilder()
+        .setClientId(writerId)
+        .setServerId(self)
+        .setGroupId(group.getGroupId())
+        .setCallId(writeCallId.incrementAndGet())
+        .setMessage(msg)
+        .setType(RaftClientRequest.writeRequestType())
+        .build();
+    CompletableFuture<RaftClientReply> local;
+    try {
+      local = server.submitClientRequestAsync(req);
+    } catch (IOException e) {
+      return complete(viaClient(msg));
+    }
+    return complete(local.thenCompose(r -> r.isSuccess()
+        || (r.getNotLeaderException() == null && r.getLeaderNotReadyException() == null)
+        ? CompletableFuture.completedFuture(r) : viaClient(msg)));
+  }
+
+  private CompletableFuture<RaftClientReply> viaClient(Message msg) {
     RaftClient c = clients[Math.floorMod(nextClient.getAndIncrement(), CLIENTS)];
-    return complete(c.async().send(Codec.command(op, request)));
+    return c.async().send(msg);
   }
 
   /** A linearizable read: ReadIndex on this member, falling back to the leader through a client. */

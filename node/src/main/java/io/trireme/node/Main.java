@@ -1,6 +1,7 @@
 package io.trireme.node;
 
 import io.trireme.node.cli.DownCommand;
+import io.trireme.node.cli.LbCommand;
 import io.trireme.node.cli.NodeCommand;
 import io.trireme.node.cli.StatusCommand;
 import io.trireme.node.cli.UpCommand;
@@ -18,8 +19,7 @@ import picocli.CommandLine.Command;
         DownCommand.class,
         NodeCommand.class,
         StatusCommand.class,
-        // the load balancer alone (`trireme lb --listen <addr:port> --backend <addr:port> ...`) is wired here
-        // from lb-vip's command class
+        LbCommand.class,
         CommandLine.HelpCommand.class,
     })
 public final class Main implements Runnable {

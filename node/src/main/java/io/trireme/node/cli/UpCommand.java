@@ -1,14 +1,21 @@
 package io.trireme.node.cli;
 
 import io.trireme.node.Logging;
+import io.trireme.apiserver.pki.CertifiedKey;
 import io.trireme.node.cluster.AddressCheck;
+import io.trireme.node.cluster.AdminKubeconfig;
 import io.trireme.node.cluster.ClusterLayout;
 import io.trireme.node.cluster.LocalCluster;
 import io.trireme.node.cluster.NodeLauncher;
 import io.trireme.node.config.ConfigException;
 import io.trireme.node.config.MemberEntry;
+import io.trireme.node.probe.EtcdEndpoint;
 import io.trireme.node.probe.MemberReport;
 import io.trireme.node.probe.Readiness;
+import io.trireme.node.runtime.ClusterCaStore;
+import io.grpc.StatusRuntimeException;
+import java.net.http.HttpClient;
+import java.util.Optional;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,7 +43,7 @@ public final class UpCommand implements Callable<Integer> {
       description = "loopback addresses of a new cluster's nodes (default: 127.0.0.11, .12, ...)")
   List<String> addresses;
 
-  @Option(names = "--detach", description = "return once the cluster has a leader, leaving it running")
+  @Option(names = "--detach", description = "return once the cluster has a leader and the apiserver in admin.conf is ready, leaving it running")
   boolean detach;
 
   @Option(names = "--timeout", defaultValue = "90", paramLabel = "<seconds>",
@@ -92,7 +99,13 @@ public final class UpCommand implements Callable<Integer> {
       reportFailure(cluster, outcome);
       return 1; // the shutdown hook stops the nodes
     }
-    printUsage(cluster, ready.status().leaderName().orElse("?"));
+    Path kubeconfig = cluster.layout().dir().resolve(AdminKubeconfig.FILE);
+    String failure = writeAdminConf(cluster, kubeconfig, System.nanoTime() + Duration.ofSeconds(timeoutSeconds).toNanos());
+    if (failure != null) {
+      System.err.println("trireme up: " + failure);
+      return 1; // the shutdown hook stops the nodes
+    }
+    printUsage(cluster, ready.status().leaderName().orElse("?"), kubeconfig);
     if (detach) {
       Runtime.getRuntime().removeShutdownHook(stopOnExit);
       System.out.println("detached; stop it with: trireme down --dir " + cluster.layout().dir());
@@ -103,6 +116,47 @@ public final class UpCommand implements Callable<Integer> {
         System.out.println(e.getKey() + " exited with code " + p.exitValue()))).toArray(CompletableFuture[]::new))
         .join();
     return 0;
+  }
+
+  /**
+   * Reads the cluster CA from the store, writes {@code admin.conf} and waits until {@code /readyz} through it
+   * answers 200.
+   *
+   * @return null on success, otherwise what failed
+   */
+  private static String writeAdminConf(LocalCluster cluster, Path file, long deadline) throws InterruptedException {
+    // The first node's apiserver for now; with the LB/VIP wiring this becomes the VIP, https://127.0.0.100:16443.
+    String server = "https://" + cluster.layout().nodes().get(0).apiServerListen();
+    Optional<CertifiedKey> ca = Optional.empty();
+    String why = "no member answered";
+    while (ca.isEmpty()) {
+      for (var member : cluster.layout().members()) {
+        try (EtcdEndpoint endpoint = new EtcdEndpoint(member.clientAddress())) {
+          ca = ClusterCaStore.read(endpoint.channel(), Duration.ofSeconds(3));
+          if (ca.isPresent()) break;
+          why = ClusterCaStore.KEY + " not in the store yet";
+        } catch (StatusRuntimeException e) {
+          why = member.name() + ": " + EtcdEndpoint.describe(e);
+        }
+      }
+      if (ca.isPresent()) break;
+      if (System.nanoTime() > deadline) return "cannot read the cluster CA from the store: " + why;
+      Thread.sleep(500); // poll interval between store reads
+    }
+    AdminKubeconfig admin = AdminKubeconfig.issue(server, ca.get());
+    try {
+      admin.write(file);
+    } catch (IOException e) {
+      return "cannot write " + file + ": " + e.getMessage();
+    }
+    System.out.println("wrote " + file + " (user " + AdminKubeconfig.USER + ", server " + server + ")");
+    HttpClient http = admin.httpClient(Duration.ofSeconds(3));
+    String notReady;
+    while ((notReady = admin.notReadyReason(http, Duration.ofSeconds(5))) != null) {
+      if (System.nanoTime() > deadline) return "apiserver " + server + " not ready: " + notReady;
+      Thread.sleep(500); // poll interval between readyz probes
+    }
+    return null;
   }
 
   private ClusterLayout layout() throws IOException, ConfigException {
@@ -153,13 +207,14 @@ public final class UpCommand implements Callable<Integer> {
     }
   }
 
-  private static void printUsage(LocalCluster cluster, String leader) {
+  private static void printUsage(LocalCluster cluster, String leader, Path kubeconfig) {
     String endpoints = cluster.layout().members().stream().map(MemberEntry::clientAddress).map(Object::toString)
         .collect(Collectors.joining(","));
     System.out.println("cluster is up: " + cluster.layout().nodes().size() + " nodes, store leader " + leader);
     System.out.println("etcd endpoints: " + endpoints);
     System.out.println("try: ETCDCTL_API=3 etcdctl --endpoints=" + endpoints + " member list");
     System.out.println("     trireme status --dir " + cluster.layout().dir());
+    System.out.println("     kubectl --kubeconfig " + kubeconfig + " get ns");
   }
 
   private void stopQuietly(LocalCluster cluster) {

@@ -15,8 +15,15 @@ import java.util.Objects;
  * @param dataDir where the node keeps its state (the store under {@code <dataDir>/store}, the pid file)
  * @param store   the store section
  * @param members every node of the cluster, this one included
+ * @param apiserver the optional apiserver section (null: defaults)
  */
-public record NodeConfig(String name, Path dataDir, StoreSection store, List<MemberEntry> members) {
+public record NodeConfig(String name, Path dataDir, StoreSection store, List<MemberEntry> members,
+    ApiServerSection apiserver) {
+
+  /** A node with the apiserver section defaulted. */
+  public NodeConfig(String name, Path dataDir, StoreSection store, List<MemberEntry> members) {
+    this(name, dataDir, store, members, null);
+  }
 
   public NodeConfig {
     if (name == null || name.isBlank()) throw new IllegalArgumentException("name is required");
@@ -50,6 +57,12 @@ public record NodeConfig(String name, Path dataDir, StoreSection store, List<Mem
 
   public MemberEntry self() {
     return members.stream().filter(m -> m.name().equals(name)).findFirst().orElseThrow();
+  }
+
+  /** Where the apiserver listens: {@code apiserver.listen}, else this node's address on port 6443. */
+  public HostPort apiServerListen() {
+    if (apiserver != null && apiserver.listen() != null) return apiserver.listen();
+    return new HostPort(self().clientAddress().host(), ApiServerSection.DEFAULT_PORT);
   }
 
   /** The store's own configuration: the one place where {@code node.yaml} becomes a {@link StoreConfig}. */

@@ -54,7 +54,8 @@ public final class NodeConfigFile {
     if (raw == null) throw new ConfigException(origin + ": empty file");
     Path base = origin.toAbsolutePath().getParent();
     NodeConfig config = raw.dataDir().isAbsolute() || base == null ? raw
-        : new NodeConfig(raw.name(), base.resolve(raw.dataDir()).normalize(), raw.store(), raw.members());
+        : new NodeConfig(raw.name(), base.resolve(raw.dataDir()).normalize(), raw.store(), raw.members(),
+            raw.apiserver());
     try {
       config.storeConfig();
     } catch (IllegalArgumentException e) {

@@ -35,6 +35,11 @@ public final class EtcdEndpoint implements AutoCloseable {
     return address;
   }
 
+  /** The gRPC channel to this member (closed with this endpoint). */
+  public io.grpc.Channel channel() {
+    return channel;
+  }
+
   /** {@code Maintenance.Status}; throws {@link StatusRuntimeException} when the member does not answer in time. */
   public MemberStatus status(Duration timeout) {
     StatusResponse r = MaintenanceGrpc.newBlockingStub(channel)

@@ -154,4 +154,16 @@ class NodeConfigFileTest {
     assertThatThrownBy(() -> NodeConfigFile.load(dir.resolve("nope.yaml")))
         .isInstanceOf(ConfigException.class).hasMessageEndingWith("nope.yaml: no such file");
   }
+
+  @Test
+  void apiserverSection_optional_defaultsToNodeAddressPort6443() throws Exception {
+    NodeConfig none = NodeConfigFile.parse(yaml("  clientListen: 127.0.0.11:2379\n"), ORIGIN);
+    NodeConfig set = NodeConfigFile.parse(yaml("  clientListen: 127.0.0.11:2379\n")
+        + "apiserver: {listen: 127.0.0.11:7443, tokenFile: /etc/trireme/tokens.csv}\n", ORIGIN);
+
+    assertThat(none.apiServerListen()).isEqualTo(new HostPort("127.0.0.11", 6443));
+    assertThat(set.apiServerListen()).isEqualTo(new HostPort("127.0.0.11", 7443));
+    assertThat(set.apiserver().tokenFile()).isEqualTo(Path.of("/etc/trireme/tokens.csv"));
+    assertThat(NodeConfigFile.parse(NodeConfigFile.toYaml(set), ORIGIN)).isEqualTo(set);
+  }
 }

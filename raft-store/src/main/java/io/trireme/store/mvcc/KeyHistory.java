@@ -57,7 +57,8 @@ final class KeyHistory {
     }
     if (keep < 0) return revisions.isEmpty();
     Revision r = revisions.get(keep);
-    int from = (r.tombstone() && r.main() < rev) ? keep + 1 : keep;
+    // a version written exactly at rev keeps its predecessor too, so watch events at rev keep prev_kv
+    int from = (r.tombstone() && r.main() < rev) ? keep + 1 : (r.main() == rev && keep > 0) ? keep - 1 : keep;
     if (from > 0) revisions.subList(0, from).clear();
     return revisions.isEmpty();
   }

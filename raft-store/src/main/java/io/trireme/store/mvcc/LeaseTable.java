@@ -46,14 +46,14 @@ public final class LeaseTable {
     return leases.remove(id);
   }
 
-  void attach(long id, ByteString key) {
+  boolean attach(long id, ByteString key) {
     Lease l = leases.get(id);
-    if (l != null) l.keys().add(key);
+    return l != null && l.keys().add(key);
   }
 
-  void detach(long id, ByteString key) {
+  boolean detach(long id, ByteString key) {
     Lease l = leases.get(id);
-    if (l != null) l.keys().remove(key);
+    return l != null && l.keys().remove(key);
   }
 
   void clear() {

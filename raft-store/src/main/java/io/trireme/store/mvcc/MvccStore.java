@@ -87,6 +87,15 @@ public final class MvccStore {
     approxBytes += key.size() + r.kv().getValue().size() + 48;
   }
 
+  /** Removes {@code r}, which must be the newest version of {@code key} (rollback of a failed request). */
+  void unrecord(ByteString key, Revision r) {
+    KeyHistory h = index.get(key);
+    if (h == null || h.latest() != r) throw new IllegalStateException("rollback out of order for " + key);
+    h.revisions().remove(h.revisions().size() - 1);
+    if (h.revisions().isEmpty()) index.remove(key);
+    approxBytes -= key.size() + r.kv().getValue().size() + 48;
+  }
+
   /** Validates a read revision the way etcd does; returns the effective revision. */
   public long checkRevision(long rev) {
     if (rev <= 0) return revision;

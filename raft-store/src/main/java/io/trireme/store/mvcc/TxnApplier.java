@@ -19,18 +19,33 @@ public final class TxnApplier {
 
   /** Checks that need no state (etcd's checkTxnRequest / checkIntervals), before anything is applied. */
   public static void checkShape(TxnRequest t, int maxOps) {
+    checkShape(t, maxOps, new TreeSet<>(MvccStore.KEY_ORDER), new ArrayList<>());
+  }
+
+  /** Checks {@code t} and adds the keys its branches may put or delete to {@code puts}/{@code deletes}. */
+  private static void checkShape(TxnRequest t, int maxOps, TreeSet<ByteString> puts, List<ByteString[]> deletes) {
     if (t.getCompareCount() > maxOps || t.getSuccessCount() > maxOps || t.getFailureCount() > maxOps) {
       throw new StoreException(StoreException.Kind.TOO_MANY_OPS);
     }
     for (Compare c : t.getCompareList()) {
       if (c.getKey().isEmpty()) throw new StoreException(StoreException.Kind.EMPTY_KEY);
     }
-    checkBranch(t.getSuccessList(), maxOps);
-    checkBranch(t.getFailureList(), maxOps);
+    // etcd gives a nested txn only what its parent left of the op budget
+    int nestedBudget = maxOps - Math.max(t.getCompareCount(), Math.max(t.getSuccessCount(), t.getFailureCount()));
+    TreeSet<ByteString> successPuts = new TreeSet<>(MvccStore.KEY_ORDER);
+    TreeSet<ByteString> failurePuts = new TreeSet<>(MvccStore.KEY_ORDER);
+    checkBranch(t.getSuccessList(), nestedBudget, successPuts, deletes);
+    checkBranch(t.getFailureList(), nestedBudget, failurePuts, deletes);
+    for (ByteString k : successPuts) {
+      if (!puts.add(k)) throw new StoreException(StoreException.Kind.DUPLICATE_KEY);
+    }
+    for (ByteString k : failurePuts) {
+      if (!successPuts.contains(k) && !puts.add(k)) throw new StoreException(StoreException.Kind.DUPLICATE_KEY);
+    }
   }
 
-  private static void checkBranch(List<RequestOp> ops, int maxOps) {
-    TreeSet<ByteString> puts = new TreeSet<>(MvccStore.KEY_ORDER);
+  private static void checkBranch(List<RequestOp> ops, int nestedBudget, TreeSet<ByteString> puts,
+      List<ByteString[]> outerDeletes) {
     List<ByteString[]> deletes = new ArrayList<>();
     for (RequestOp op : ops) {
       switch (op.getRequestCase()) {
@@ -44,8 +59,8 @@ public final class TxnApplier {
           if (d.getKey().isEmpty()) throw new StoreException(StoreException.Kind.EMPTY_KEY);
           deletes.add(new ByteString[] {d.getKey(), d.getRangeEnd()});
         }
-        case REQUEST_TXN -> checkShape(op.getRequestTxn(), maxOps);
-        case REQUEST_NOT_SET -> { }
+        case REQUEST_TXN -> checkShape(op.getRequestTxn(), nestedBudget, puts, deletes);
+        case REQUEST_NOT_SET -> throw new StoreException(StoreException.Kind.KEY_NOT_FOUND);
       }
     }
     for (ByteString key : puts) {
@@ -53,6 +68,7 @@ public final class TxnApplier {
         if (covers(d[0], d[1], key)) throw new StoreException(StoreException.Kind.DUPLICATE_KEY);
       }
     }
+    outerDeletes.addAll(deletes);
   }
 
   static boolean covers(ByteString key, ByteString end, ByteString k) {
@@ -61,42 +77,56 @@ public final class TxnApplier {
     return MvccStore.isAllFrom(end) || MvccStore.KEY_ORDER.compare(k, end) < 0;
   }
 
-  /** Applies {@code t} inside {@code w}; throws before changing anything if the chosen branch is invalid. */
+  /**
+   * Applies {@code t} inside {@code w}. Like etcd, every branch (nested ones included) is chosen on the
+   * state before the txn, and the chosen path is checked before anything is written; if a write still
+   * fails, the caller rolls {@code w} back.
+   */
   public static TxnResponse apply(MvccStore store, WriteTxn w, TxnRequest t) {
+    List<Boolean> path = new ArrayList<>();
+    choosePath(store, t, path);
+    checkState(store, w, t, path.iterator());
+    return apply(store, w, t, path.iterator());
+  }
+
+  /** Pre-order: one boolean per txn on the chosen path (etcd's compareToPath). */
+  private static void choosePath(MvccStore store, TxnRequest t, List<Boolean> path) {
     boolean ok = evaluate(store, t.getCompareList());
-    List<RequestOp> ops = ok ? t.getSuccessList() : t.getFailureList();
-    checkState(store, w, ops);
+    path.add(ok);
+    for (RequestOp op : ok ? t.getSuccessList() : t.getFailureList()) {
+      if (op.getRequestCase() == RequestOp.RequestCase.REQUEST_TXN) choosePath(store, op.getRequestTxn(), path);
+    }
+  }
+
+  private static TxnResponse apply(MvccStore store, WriteTxn w, TxnRequest t, java.util.Iterator<Boolean> path) {
+    boolean ok = path.next();
     TxnResponse.Builder resp = TxnResponse.newBuilder().setSucceeded(ok);
-    for (RequestOp op : ops) {
+    for (RequestOp op : ok ? t.getSuccessList() : t.getFailureList()) {
       ResponseOp.Builder r = ResponseOp.newBuilder();
       switch (op.getRequestCase()) {
         case REQUEST_RANGE -> r.setResponseRange(RangeReader.range(store, op.getRequestRange(), w.readRevision()));
         case REQUEST_PUT -> r.setResponsePut(w.put(op.getRequestPut()));
         case REQUEST_DELETE_RANGE -> r.setResponseDeleteRange(w.deleteRange(op.getRequestDeleteRange()));
-        case REQUEST_TXN -> r.setResponseTxn(apply(store, w, op.getRequestTxn()));
-        case REQUEST_NOT_SET -> { }
+        case REQUEST_TXN -> r.setResponseTxn(apply(store, w, op.getRequestTxn(), path));
+        case REQUEST_NOT_SET -> throw new StoreException(StoreException.Kind.KEY_NOT_FOUND);
       }
       resp.addResponses(r);
     }
-    long rev = w.readRevision();
-    return resp.setHeader(ResponseHeader.newBuilder().setRevision(rev)).build();
+    return resp.setHeader(ResponseHeader.newBuilder().setRevision(w.readRevision())).build();
   }
 
-  /** The state-dependent checks of the chosen branch (lease exists, key exists, revisions valid). */
-  private static void checkState(MvccStore store, WriteTxn w, List<RequestOp> ops) {
-    for (RequestOp op : ops) {
+  /** The state-dependent checks of the chosen path (lease exists, key exists, revisions valid). */
+  private static void checkState(MvccStore store, WriteTxn w, TxnRequest t, java.util.Iterator<Boolean> path) {
+    for (RequestOp op : path.next() ? t.getSuccessList() : t.getFailureList()) {
       switch (op.getRequestCase()) {
         case REQUEST_RANGE -> {
           RangeRequest rr = op.getRequestRange();
           if (rr.getRevision() > 0) store.checkRevision(rr.getRevision());
         }
         case REQUEST_PUT -> w.checkPut(op.getRequestPut());
-        case REQUEST_TXN -> {
-          TxnRequest nested = op.getRequestTxn();
-          checkState(store, w, evaluate(store, nested.getCompareList())
-              ? nested.getSuccessList() : nested.getFailureList());
-        }
-        case REQUEST_DELETE_RANGE, REQUEST_NOT_SET -> { }
+        case REQUEST_TXN -> checkState(store, w, op.getRequestTxn(), path);
+        case REQUEST_DELETE_RANGE -> { }
+        case REQUEST_NOT_SET -> throw new StoreException(StoreException.Kind.KEY_NOT_FOUND);
       }
     }
   }

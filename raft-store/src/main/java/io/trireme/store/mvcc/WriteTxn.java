@@ -19,6 +19,8 @@ public final class WriteTxn {
   private final MvccStore store;
   private final long rev;
   private final List<Event> events = new ArrayList<>(1);
+  /** Inverse operations, newest last, so a failed request leaves nothing behind. */
+  private final List<Runnable> undo = new ArrayList<>(2);
 
   WriteTxn(MvccStore store) {
     this.store = store;
@@ -58,17 +60,39 @@ public final class WriteTxn {
         .setVersion(prevKv == null ? 1 : prevKv.getVersion() + 1)
         .setLease(lease)
         .build();
-    store.record(key, new Revision(rev, events.size(), kv, false));
+    record(key, new Revision(rev, events.size(), kv, false));
     if (prevKv != null && prevKv.getLease() != 0 && prevKv.getLease() != lease) {
-      store.leases().detach(prevKv.getLease(), key);
+      detach(prevKv.getLease(), key);
     }
-    if (lease != 0) store.leases().attach(lease, key);
+    if (lease != 0) attach(lease, key);
     Event.Builder ev = Event.newBuilder().setType(Event.EventType.PUT).setKv(kv);
     if (prevKv != null) ev.setPrevKv(prevKv);
     events.add(ev.build());
     PutResponse.Builder resp = PutResponse.newBuilder();
     if (req.getPrevKv() && prevKv != null) resp.setPrevKv(prevKv);
     return resp.setHeader(ResponseHeader.newBuilder().setRevision(rev)).build();
+  }
+
+  private void record(ByteString key, Revision r) {
+    store.record(key, r);
+    undo.add(() -> store.unrecord(key, r));
+  }
+
+  private void attach(long lease, ByteString key) {
+    boolean added = store.leases().attach(lease, key);
+    if (added) undo.add(() -> store.leases().detach(lease, key));
+  }
+
+  private void detach(long lease, ByteString key) {
+    boolean removed = store.leases().detach(lease, key);
+    if (removed) undo.add(() -> store.leases().attach(lease, key));
+  }
+
+  /** Undoes every change of this transaction (a request failed half-way); the revision is not taken. */
+  public void rollback() {
+    for (int i = undo.size() - 1; i >= 0; i--) undo.get(i).run();
+    undo.clear();
+    events.clear();
   }
 
   /** The checks etcd makes before a put changes anything. */
@@ -80,12 +104,12 @@ public final class WriteTxn {
     if (req.getIgnoreLease() && req.getLease() != 0) {
       throw new StoreException(StoreException.Kind.LEASE_PROVIDED);
     }
+    if (req.getLease() != 0 && !store.leases().exists(req.getLease())) {
+      throw new StoreException(StoreException.Kind.LEASE_NOT_FOUND);
+    }
     if (req.getIgnoreValue() || req.getIgnoreLease()) {
       KeyHistory h = store.history(req.getKey());
       if (h == null || h.latest().tombstone()) throw new StoreException(StoreException.Kind.KEY_NOT_FOUND);
-    }
-    if (req.getLease() != 0 && !store.leases().exists(req.getLease())) {
-      throw new StoreException(StoreException.Kind.LEASE_NOT_FOUND);
     }
   }
 
@@ -103,8 +127,8 @@ public final class WriteTxn {
   void delete(KeyValue prev) {
     ByteString key = prev.getKey();
     KeyValue tomb = KeyValue.newBuilder().setKey(key).setModRevision(rev).build();
-    store.record(key, new Revision(rev, events.size(), tomb, true));
-    if (prev.getLease() != 0) store.leases().detach(prev.getLease(), key);
+    record(key, new Revision(rev, events.size(), tomb, true));
+    if (prev.getLease() != 0) detach(prev.getLease(), key);
     events.add(Event.newBuilder().setType(Event.EventType.DELETE).setKv(tomb).setPrevKv(prev).build());
   }
 }

@@ -174,13 +174,15 @@ public final class KvStateMachine extends BaseStateMachine {
     long rev;
     lock.writeLock().lock();
     try {
+      WriteTxn w = store.beginWrite();
       try {
-        WriteTxn w = store.beginWrite();
         reply = apply(Op.of(data[0]), data, w);
         events = store.commit(w);
       } catch (StoreException e) {
+        w.rollback();
         reply = Codec.error(e);
       } catch (InvalidProtocolBufferException | RuntimeException e) {
+        w.rollback();
         LOG.error("{}: cannot apply log entry {}", member, TermIndex.valueOf(entry), e);
         reply = Codec.error(new StoreException(StoreException.Kind.CORRUPT, "bad command: " + e));
       }

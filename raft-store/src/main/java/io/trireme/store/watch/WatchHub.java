@@ -77,9 +77,9 @@ public final class WatchHub implements AutoCloseable {
   }
 
   private WatchResponse compacted(long id, long compact) {
-    return WatchResponse.newBuilder().setHeader(source.header(source.revision())).setWatchId(id)
-        .setCanceled(true).setCompactRevision(compact)
-        .setCancelReason("etcdserver: mvcc: required revision has been compacted").build();
+    // as etcd: no revision in the header and no cancel reason, only the compact revision
+    return WatchResponse.newBuilder().setHeader(source.header(0)).setWatchId(id)
+        .setCanceled(true).setCompactRevision(compact).build();
   }
 
   /** Removes a watcher; returns false if it was not there. */

@@ -68,7 +68,7 @@ public final class UpCommand implements Callable<Integer> {
             + "; stop them with: trireme down --dir " + cluster.layout().dir());
         return 1;
       }
-      List<String> taken = AddressCheck.unavailable(cluster.layout().members());
+      List<String> taken = AddressCheck.unavailableFor(cluster.layout());
       if (!taken.isEmpty()) {
         System.err.println("trireme up: cannot listen where the nodes must (another cluster on these addresses?): "
             + String.join("; ", taken));

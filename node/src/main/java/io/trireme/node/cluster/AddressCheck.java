@@ -27,6 +27,17 @@ public final class AddressCheck {
     return problems;
   }
 
+  /** As {@link #unavailable(List)}, plus each node's apiserver address. */
+  public static List<String> unavailableFor(ClusterLayout layout) {
+    List<String> problems = unavailable(layout.members());
+    for (var node : layout.nodes()) {
+      HostPort hp = node.apiServerListen();
+      String problem = tryBind(hp);
+      if (problem != null) problems.add(node.name() + " apiserver " + hp + ": " + problem);
+    }
+    return problems;
+  }
+
   private static String tryBind(HostPort hp) {
     try (ServerSocket s = new ServerSocket()) {
       s.setReuseAddress(true);

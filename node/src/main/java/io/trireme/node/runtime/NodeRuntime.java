@@ -13,6 +13,9 @@ import io.trireme.store.StoreConfig;
 import io.trireme.store.StoreServer;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashSet;
@@ -37,6 +40,8 @@ public final class NodeRuntime implements AutoCloseable {
   public static final String VIP = "127.0.0.100";
   /** How long a starting node waits for the store to agree on the cluster CA. */
   static final Duration CA_TIMEOUT = Duration.ofSeconds(60);
+  /** This node's copy of the agreed cluster CA, under its data dir. */
+  static final String CA_FILE = "cluster-ca.pem";
 
   private final CountDownLatch stopped = new CountDownLatch(1);
   private StoreServer store;
@@ -71,16 +76,10 @@ public final class NodeRuntime implements AutoCloseable {
     startApiServer();
   }
 
-  private void startApiServer() {
+  private void startApiServer() throws IOException {
     apiStoreChannel = store.inProcessChannel();
     Pki pki = new Pki(Clock.systemUTC());
-    CertifiedKey ca;
-    try {
-      ca = ClusterCaStore.agree(apiStoreChannel, () -> pki.newCa("trireme-ca", Duration.ofDays(3650)), CA_TIMEOUT);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while agreeing on the cluster CA", e);
-    }
+    CertifiedKey ca = clusterCa(pki);
     HostPort listen = config.apiServerListen();
     ApiServerConfig apiConfig = ApiServerConfig.of(config.name(), listen.host(), listen.port(), ClusterCa.of(ca),
         servingNames(listen.host()));
@@ -95,6 +94,31 @@ public final class NodeRuntime implements AutoCloseable {
       throw new IllegalStateException("interrupted while starting the apiserver", e);
     }
     LOG.info("ready: apiserver listening on https://{}", HostPort.of(apiServer.address()));
+  }
+
+  /**
+   * The cluster CA: the copy this node saved once it was agreed (it never changes, so a restarting node does not
+   * need a store quorum to start), else agreed through the store and saved.
+   */
+  private CertifiedKey clusterCa(Pki pki) throws IOException {
+    Path saved = config.dataDir().resolve(CA_FILE);
+    if (Files.exists(saved)) {
+      LOG.info("cluster CA from {}", saved);
+      return ClusterCaStore.decode(Files.readString(saved));
+    }
+    CertifiedKey ca;
+    try {
+      ca = ClusterCaStore.agree(apiStoreChannel, () -> pki.newCa("trireme-ca", Duration.ofDays(3650)), CA_TIMEOUT);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while agreeing on the cluster CA", e);
+    }
+    Path tmp = saved.resolveSibling(CA_FILE + ".tmp");
+    Files.deleteIfExists(tmp);
+    Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Files.writeString(tmp, ClusterCaStore.encode(ca));
+    Files.move(tmp, saved, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    return ca;
   }
 
   /** SANs of the serving certificate: every name a client may use to reach this node's apiserver. */

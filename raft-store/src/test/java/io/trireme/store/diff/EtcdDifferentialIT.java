@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
 class EtcdDifferentialIT {
   private static final Logger LOG = LoggerFactory.getLogger(EtcdDifferentialIT.class);
   private static final boolean KNOWN_BUGS = Boolean.getBoolean("diff.knownBugs");
-  private static final int OPS = Integer.getInteger("diff.ops", 300);
+  /** Steps per seed; each step waits for both stores (about 0.7 s a step here), so CI runs 100. */
+  private static final int OPS = Integer.getInteger("diff.ops", 100);
   private static final boolean STRICT = Boolean.getBoolean("diff.strict");
 
   /** A fresh etcd and a fresh Trireme of {@code members} members; runs steps on both and compares. */
@@ -135,7 +136,7 @@ class EtcdDifferentialIT {
   }
 
   @ParameterizedTest(name = "seed {0}")
-  @ValueSource(longs = {1, 2, 3, 4, 5})
+  @ValueSource(longs = {1, 2, 3})
   void randomSequence_singleMember(long seed) throws Exception {
     randomSequence(seed, 1);
   }

@@ -87,7 +87,7 @@ final class Endpoint {
     RangeRequest all = RangeRequest.newBuilder().setKey(ByteString.copyFrom(new byte[] {0}))
         .setRangeEnd(ByteString.copyFrom(new byte[] {0})).setCountOnly(true).build();
     long[] rev = {0};
-    Awaitility.await(name + " revision").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+    Awaitility.await(name + " revision").atMost(Duration.ofSeconds(90)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(200))
         .ignoreException(StatusRuntimeException.class)
         .until(() -> {
           rev[0] = kv().range(all).getHeader().getRevision();

@@ -41,9 +41,14 @@ public final class ApiServerInitializer extends ChannelInitializer<SocketChannel
     p.addLast("api", handler);
   }
 
-  /** Answers an oversized body with a RequestEntityTooLarge Status and closes the connection. */
+  /**
+   * Answers an oversized body with a RequestEntityTooLarge Status at once, discards the rest of the body
+   * as it arrives (closing mid-upload would reset the connection before the client reads the answer),
+   * and closes the connection when the body has ended.
+   */
   private static final class LimitedAggregator extends HttpObjectAggregator {
     private final int limit;
+    private boolean closeAfterBody;
 
     LimitedAggregator(int limit) {
       super(limit);
@@ -57,7 +62,23 @@ public final class ApiServerInitializer extends ChannelInitializer<SocketChannel
           HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, Unpooled.wrappedBuffer(body));
       resp.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
       resp.headers().set(HttpHeaderNames.CONTENT_LENGTH, body.length);
-      ctx.writeAndFlush(resp).addListener(ChannelFutureListener.CLOSE);
+      resp.headers().set(HttpHeaderNames.CONNECTION, "close");
+      if (oversized instanceof io.netty.handler.codec.http.FullHttpMessage) {
+        ctx.writeAndFlush(resp).addListener(ChannelFutureListener.CLOSE);
+      } else {
+        closeAfterBody = true;
+        ctx.writeAndFlush(resp);
+      }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+      boolean last = msg instanceof io.netty.handler.codec.http.LastHttpContent;
+      super.channelRead(ctx, msg);
+      if (last && closeAfterBody) {
+        closeAfterBody = false;
+        ctx.close();
+      }
     }
   }
 }

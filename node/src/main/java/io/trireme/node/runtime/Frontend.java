@@ -52,6 +52,12 @@ final class Frontend implements AutoCloseable {
    * cut (a dead or paused one stops advertising at once and is replaced after about 3 adverts).
    */
   private final long quorumMaxAgeMs;
+  /**
+   * Limit of one {@code /readyz} check (connect, TLS, answer): /readyz reads the store linearizably, which took over
+   * 1 s on a 2-core machine at load 25, marking every apiserver down at once; 2 s is kube-apiserver's own etcd
+   * health-check timeout. A refused connection still fails at once.
+   */
+  static final java.time.Duration READYZ_TIMEOUT = java.time.Duration.ofSeconds(2);
   /** How often the quorum contact is sampled; a change re-evaluates the VIP health gate at once. */
   private static final long QUORUM_POLL_MS = 25;
 
@@ -64,6 +70,9 @@ final class Frontend implements AutoCloseable {
   private final HealthGate gate;
   private volatile boolean quorum;
   private volatile VipAgent vip;
+  private volatile boolean closing;
+  /** On a planned stop: how long connections that came in through the VIP may finish after the hand-over. */
+  static final long DRAIN_MS = 500;
 
   private Frontend(NodeConfig config, LoadBalancer lb, StoreServer store) {
     this.config = config;
@@ -90,7 +99,9 @@ final class Frontend implements AutoCloseable {
     LoadBalancerConfig lbConfig = LoadBalancerConfig.of(backend(config.lbListen()), backends)
         .withPolicy(config.lb() != null && "leastconn".equals(config.lb().balance())
             ? BalancingPolicy.LEAST_CONNECTIONS : BalancingPolicy.ROUND_ROBIN)
-        .withHealthCheck(HealthCheckSettings.DEFAULTS.withReadiness(ReadinessProbe.readyz(ca)))
+        .withHealthCheck(HealthCheckSettings.DEFAULTS.withReadiness(ReadinessProbe.readyz(ca))
+            .withTiming(HealthCheckSettings.DEFAULTS.interval(), READYZ_TIMEOUT, HealthCheckSettings.DEFAULTS.rise(),
+                HealthCheckSettings.DEFAULTS.fall()))
         .withIoThreads(Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors())));
     LoadBalancer lb = new LoadBalancer(lbConfig, registry, Clock.systemUTC());
     lb.start();
@@ -120,7 +131,10 @@ final class Frontend implements AutoCloseable {
       @Override
       public void unbind(InetAddress address) {
         InetSocketAddress bound = vipSockets.remove(address);
-        if (bound != null) lb.unbind(bound);
+        if (bound == null) return;
+        // a planned stop lets connections in flight finish (closed with FIN when the LB closes); losing health or
+        // the election resets them so that clients reconnect to the new owner at once
+        if (closing) lb.release(bound); else lb.unbind(bound);
       }
     };
     VipAgent agent = VipAgent.create(vipConfig, gate, binding, registry, new VipAgent.Listener() {
@@ -192,13 +206,25 @@ final class Frontend implements AutoCloseable {
     return peer.map(PeerId::name).orElse(null);
   }
 
-  /** Graceful: the VIP owner hands over at once (priority-0 advert), then the LB closes. */
+  /**
+   * Graceful: the VIP owner hands over at once (address released, priority-0 advert), its connections get
+   * {@link #DRAIN_MS} to finish, then the LB closes them (FIN; clients reconnect to the new owner).
+   */
   @Override
   public void close() {
+    closing = true;
     quorumWatch.shutdownNow();
     VipAgent agent = vip;
     if (agent != null) {
+      boolean held = agent.holdsVip();
       agent.close();
+      if (held) {
+        try {
+          Thread.sleep(DRAIN_MS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
     }
     lb.close();
   }

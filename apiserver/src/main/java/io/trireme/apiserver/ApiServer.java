@@ -69,6 +69,7 @@ public final class ApiServer implements AutoCloseable {
   private final AtomicBoolean bootstrapped = new AtomicBoolean();
   private final CertifiedKey serving;
   private EventLoopGroup boss;
+  private volatile io.netty.channel.Channel listener;
   private EventLoopGroup workers;
   private InetSocketAddress address;
   private volatile boolean closed;
@@ -135,6 +136,7 @@ public final class ApiServer implements AutoCloseable {
         .childHandler(new ApiServerInitializer(ssl, config.maxBodyBytes(), handler))
         .bind(config.bindAddress(), config.port()).sync().channel();
     address = (InetSocketAddress) ch.localAddress();
+    listener = ch;
     LOG.info("{}: apiserver listening on https://{}:{}", config.nodeName(), address.getHostString(),
         address.getPort());
     bootstrap();
@@ -191,6 +193,19 @@ public final class ApiServer implements AutoCloseable {
   /** Whether the bootstrap objects exist (readyz reports the same). */
   public boolean bootstrapped() {
     return bootstrapped.get();
+  }
+
+  /**
+   * First step of a graceful stop: closes the listening socket, so load balancers get "connection refused" and
+   * send new connections to another apiserver at once, while the connections already open are still served
+   * until {@link #close()}.
+   */
+  public void stopAccepting() {
+    io.netty.channel.Channel ch = listener;
+    if (ch != null) {
+      ch.close().syncUninterruptibly();
+      LOG.info("{}: apiserver stopped accepting connections", config.nodeName());
+    }
   }
 
   @Override

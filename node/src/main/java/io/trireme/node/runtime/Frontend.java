@@ -71,6 +71,8 @@ final class Frontend implements AutoCloseable {
   private volatile boolean quorum;
   private volatile VipAgent vip;
   private volatile boolean closing;
+  /** How long the LB and apiserver checks may fail before the VIP gate counts them (see {@link #afterGrace}). */
+  static final long BACKEND_GRACE_NANOS = TimeUnit.SECONDS.toNanos(2);
   /** On a planned stop: how long connections that came in through the VIP may finish after the hand-over. */
   static final long DRAIN_MS = 500;
 
@@ -88,8 +90,8 @@ final class Frontend implements AutoCloseable {
     this.quorumMaxAgeMs = storeConfig.electionTimeoutMax().toMillis() + storeConfig.electionTimeoutMin().toMillis() / 2;
     this.quorum = store.quorumContactAgeMillis() <= quorumMaxAgeMs;
     this.gate = HealthGate.of(
-        HealthCheck.of("lb-backend", lb::hasHealthyBackend),
-        HealthCheck.of("apiserver", this::ownApiServerUp),
+        HealthCheck.of("lb-backend", afterGrace(lb::hasHealthyBackend)),
+        HealthCheck.of("apiserver", afterGrace(this::ownApiServerUp)),
         HealthCheck.of("store-quorum", () -> quorum));
   }
 
@@ -165,6 +167,26 @@ final class Frontend implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.warn("cannot sample the store's quorum contact: {}", e.toString());
     }
+  }
+
+  /**
+   * A check that counts as failed only once it has failed for {@link #BACKEND_GRACE_NANOS} without a break.
+   * Every apiserver's /readyz fails while the store elects a new leader (up to about a second after the leader
+   * dies), on every node at once; without the grace every node would give up the VIP (and wait out the
+   * hysteresis) exactly when the VIP owner had died. A dead local apiserver still moves the VIP within about 3 s
+   * (LB check: 0.5-1 s, plus the grace), against 30 s with kubeadm's keepalived recipe.
+   */
+  private static java.util.function.BooleanSupplier afterGrace(java.util.function.BooleanSupplier check) {
+    java.util.concurrent.atomic.AtomicLong failingSince = new java.util.concurrent.atomic.AtomicLong(-1);
+    return () -> {
+      if (check.getAsBoolean()) {
+        failingSince.set(-1);
+        return true;
+      }
+      long now = System.nanoTime();
+      failingSince.compareAndSet(-1, now);
+      return now - failingSince.get() < BACKEND_GRACE_NANOS;
+    };
   }
 
   private boolean ownApiServerUp() {

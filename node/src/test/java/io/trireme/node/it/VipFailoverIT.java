@@ -111,7 +111,7 @@ class VipFailoverIT {
       long handedAt = System.nanoTime();
       p.onExit().get(60, TimeUnit.SECONDS);
       await("a request through the VIP after the handover").atMost(MOVE_BUDGET)
-          .until(() -> loop.succeededSince(System.nanoTime()));
+          .until(() -> loop.succeededSince(handedAt));
       List<RequestLoop.Outage> afterStop = loop.outagesSince(stoppedAt);
       System.out.printf("VipFailoverIT: SIGTERM %s -> %s holds the VIP after %d ms; client outages %s%n", current,
           heir, (handedAt - stoppedAt) / 1_000_000, describe(afterStop));

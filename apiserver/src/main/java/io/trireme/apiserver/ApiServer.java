@@ -34,6 +34,7 @@ import io.trireme.apiserver.schema.ProtoTypes;
 import io.trireme.apiserver.registry.generic.WriteOptions;
 import io.trireme.apiserver.status.ApiException;
 import io.trireme.apiserver.storage.EtcdKv;
+import io.trireme.apiserver.storage.StoreHealth;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -68,6 +69,7 @@ public final class ApiServer implements AutoCloseable {
   private final ScheduledExecutorService scheduler;
   private final AtomicBoolean bootstrapped = new AtomicBoolean();
   private final CertifiedKey serving;
+  private final StoreHealth storeHealth;
   private EventLoopGroup boss;
   private EventLoopGroup workers;
   private InetSocketAddress address;
@@ -88,7 +90,8 @@ public final class ApiServer implements AutoCloseable {
       return t;
     });
     List<io.trireme.apiserver.registry.generic.Admission> admission = List.of(new NamespaceLifecycle(kv));
-    for (ResourceStrategy s : Resources.all(clock)) {
+    this.storeHealth = new StoreHealth(store, config.storeTimeout().toMillis());
+    for (ResourceStrategy s : Resources.all(clock, storeHealth)) {
       ResourceSchema schema = ProtoTypes.kind(s.info().apiVersion(), s.info().kind())
           .<ResourceSchema>map(d -> obj -> FieldPruner.prune(obj, d)).orElse(ResourceSchema.ANY);
       registry.register(new GenericStore(s, schema, kv, clock, admission, scheduler,
@@ -201,6 +204,7 @@ public final class ApiServer implements AutoCloseable {
       workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
     scheduler.shutdownNow();
+    storeHealth.close();
     LOG.info("{}: apiserver stopped", config.nodeName());
   }
 }

@@ -68,10 +68,13 @@ public final class OpenApiV3 {
           + (info.namespaced() ? "/namespaces/{namespace}/" : "/") + info.resource();
       ObjectNode collection = paths.putObject(base);
       collection.set("get", op(info, "list", kindRef, false));
-      collection.set("post", op(info, "post", kindRef, true));
-      collection.set("delete", op(info, "deletecollection", kindRef, false));
       ObjectNode item = paths.putObject(base + "/{name}");
       item.set("get", op(info, "get", kindRef, false));
+      if (store.strategy().computed().isPresent()) {
+        continue;
+      }
+      collection.set("post", op(info, "post", kindRef, true));
+      collection.set("delete", op(info, "deletecollection", kindRef, false));
       item.set("put", op(info, "put", kindRef, true));
       item.set("patch", op(info, "patch", kindRef, true));
       item.set("delete", op(info, "delete", kindRef, false));

@@ -71,18 +71,23 @@ public final class GenericStore {
 
   /** Decodes a stored value and stamps its resourceVersion. */
   ObjectNode decode(KeyValue k) {
-    ObjectNode obj = Json.object(k.getValue().toByteArray());
+    ObjectNode obj = strategy.fromStorage(Json.object(k.getValue().toByteArray()));
     Meta.meta(obj).put("resourceVersion", Long.toString(k.getModRevision()));
     return obj;
   }
 
-  private static ByteString encode(ObjectNode obj) {
-    ObjectNode copy = obj.deepCopy();
+  private ByteString encode(ObjectNode obj) {
+    ObjectNode copy = strategy.toStorage(obj.deepCopy());
     Meta.meta(copy).remove("resourceVersion");
     return ByteString.copyFrom(Json.bytes(copy));
   }
 
   public CompletableFuture<ObjectNode> get(String namespace, String name) {
+    if (strategy.computed().isPresent()) {
+      return strategy.computed().get().all().thenApply(all -> all.stream()
+          .filter(o -> Meta.name(o).equals(name)).findFirst()
+          .orElseThrow(() -> ApiException.notFound(info.group(), info.resource(), name)));
+    }
     return kv.get(info.key(namespace, name)).thenApply(r -> {
       if (r.getKvsCount() == 0) {
         throw ApiException.notFound(info.group(), info.resource(), name);
@@ -94,7 +99,24 @@ public final class GenericStore {
   /** A list ({@code <Kind>List}) with selectors and limit/continue paging at one consistent revision. */
   public CompletableFuture<ObjectNode> list(String namespace, ListOptions opts) {
     checkFieldSelector(opts);
+    if (strategy.computed().isPresent()) {
+      return strategy.computed().get().all().thenApply(all -> {
+        ObjectNode list = JsonNodeFactory.instance.objectNode().put("kind", info.listKind())
+            .put("apiVersion", info.apiVersion());
+        list.putObject("metadata");
+        ArrayNode items = list.putArray("items");
+        all.stream().filter(o -> opts.matches(strategy, o)).forEach(items::add);
+        return list;
+      });
+    }
     return lister.list(namespace, opts);
+  }
+
+  /** Refuses a write (or watch) of a read-only resource. */
+  private void checkWritable(String verb) {
+    if (strategy.computed().isPresent()) {
+      throw ApiException.methodNotSupported(info.resource(), verb);
+    }
   }
 
   private void checkFieldSelector(ListOptions opts) {
@@ -115,6 +137,7 @@ public final class GenericStore {
 
   /** Rejects a watch request that cannot start (bad field selector or resourceVersion) before it is answered. */
   public void checkWatch(ListOptions opts) {
+    checkWritable("watch");
     checkFieldSelector(opts);
     if (!opts.resourceVersion().isEmpty()) {
       parseRv(opts.resourceVersion());
@@ -129,6 +152,7 @@ public final class GenericStore {
 
   public CompletableFuture<ObjectNode> create(String namespace, ObjectNode obj, WriteOptions w) {
     try {
+      checkWritable("create");
       checkKind(obj);
       checkFields(obj, w);
       prepareCreate(namespace, obj);
@@ -186,11 +210,11 @@ public final class GenericStore {
       }
       meta.put("name", sb.toString());
     }
+    meta.put("uid", UUID.randomUUID().toString());
+    meta.put("creationTimestamp", Meta.timestamp(clock.instant()));
     strategy.applyDefaults(obj);
     strategy.prepareForCreate(obj);
     meta = Meta.meta(obj);
-    meta.put("uid", UUID.randomUUID().toString());
-    meta.put("creationTimestamp", Meta.timestamp(clock.instant()));
     meta.remove("resourceVersion");
     meta.remove("deletionTimestamp");
     meta.remove("deletionGracePeriodSeconds");
@@ -316,6 +340,11 @@ public final class GenericStore {
 
   private CompletableFuture<ObjectNode> guaranteedUpdate(String namespace, String name,
       UnaryOperator<ObjectNode> transform, boolean status, boolean pinned, WriteOptions w, int attempt) {
+    try {
+      checkWritable("update");
+    } catch (ApiException e) {
+      return CompletableFuture.failedFuture(e);
+    }
     String key = info.key(namespace, name);
     return kv.get(key).thenCompose(r -> {
       if (r.getKvsCount() == 0) {
@@ -424,6 +453,11 @@ public final class GenericStore {
 
   private CompletableFuture<ObjectNode> deleteAttempt(String namespace, String name, DeleteOptions opts,
       WriteOptions w, int attempt) {
+    try {
+      checkWritable("delete");
+    } catch (ApiException e) {
+      return CompletableFuture.failedFuture(e);
+    }
     String key = info.key(namespace, name);
     return kv.get(key).thenCompose(r -> {
       if (r.getKvsCount() == 0) {
@@ -520,6 +554,11 @@ public final class GenericStore {
   /** DELETE on the collection: deletes every object the selectors match; answers with the list of them. */
   public CompletableFuture<ObjectNode> deleteCollection(String namespace, ListOptions opts, DeleteOptions del,
       WriteOptions w) {
+    try {
+      checkWritable("deletecollection");
+    } catch (ApiException e) {
+      return CompletableFuture.failedFuture(e);
+    }
     ListOptions all = new ListOptions(opts.labels(), opts.fields(), 0, "", "", "", false, 0);
     return list(namespace, all).thenCompose(list -> {
       CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
@@ -552,7 +591,7 @@ public final class GenericStore {
     return kv.txn(compares, List.of(op), List.of(read));
   }
 
-  private static RequestOp put(String key, ObjectNode obj) {
+  private RequestOp put(String key, ObjectNode obj) {
     return RequestOp.newBuilder().setRequestPut(PutRequest.newBuilder().setKey(EtcdKv.bytes(key))
         .setValue(encode(obj))).build();
   }

@@ -32,6 +32,12 @@ import io.trireme.apiserver.schema.FieldPruner;
 import io.trireme.apiserver.schema.OpenApiV3;
 import io.trireme.apiserver.schema.ProtoTypes;
 import io.trireme.apiserver.registry.generic.WriteOptions;
+import io.trireme.apiserver.registry.generic.WriteEffect;
+import io.trireme.apiserver.registry.core.service.ServiceAllocation;
+import io.trireme.apiserver.registry.core.service.ServiceStrategy;
+import io.trireme.apiserver.registry.core.endpoints.EndpointsStrategy;
+import io.trireme.apiserver.registry.discovery.endpointslice.EndpointSliceStrategy;
+import io.trireme.apiserver.controlplane.KubernetesService;
 import io.trireme.apiserver.status.ApiException;
 import io.trireme.apiserver.storage.EtcdKv;
 import io.trireme.apiserver.storage.StoreHealth;
@@ -70,6 +76,7 @@ public final class ApiServer implements AutoCloseable {
   private final AtomicBoolean bootstrapped = new AtomicBoolean();
   private final CertifiedKey serving;
   private final StoreHealth storeHealth;
+  private KubernetesService kubernetesService;
   private EventLoopGroup boss;
   private EventLoopGroup workers;
   private InetSocketAddress address;
@@ -90,11 +97,12 @@ public final class ApiServer implements AutoCloseable {
       return t;
     });
     List<io.trireme.apiserver.registry.generic.Admission> admission = List.of(new NamespaceLifecycle(kv));
+    List<WriteEffect> effects = List.of(new ServiceAllocation(kv, config.serviceRange(), config.nodePortRange()));
     this.storeHealth = new StoreHealth(store, config.storeTimeout().toMillis());
     for (ResourceStrategy s : Resources.all(clock, storeHealth)) {
       ResourceSchema schema = ProtoTypes.kind(s.info().apiVersion(), s.info().kind())
           .<ResourceSchema>map(d -> obj -> FieldPruner.prune(obj, d)).orElse(ResourceSchema.ANY);
-      registry.register(new GenericStore(s, schema, kv, clock, admission, scheduler,
+      registry.register(new GenericStore(s, schema, kv, clock, admission, effects, scheduler,
           config.bookmarkInterval().toMillis()));
     }
     this.serving = new Pki(clock).issueServing(config.ca(), config.servingNames(), Duration.ofDays(365));
@@ -174,12 +182,30 @@ public final class ApiServer implements AutoCloseable {
       if (err == null) {
         bootstrapped.set(true);
         LOG.info("{}: bootstrap namespaces present", config.nodeName());
+        startKubernetesService();
       } else if (!closed) {
         LOG.warn("{}: bootstrap namespaces not created yet ({}); retrying", config.nodeName(),
             ApiException.of(err).getMessage());
         scheduler.schedule(this::bootstrap, 1, TimeUnit.SECONDS);
       }
     });
+  }
+
+  /** Starts this apiserver's master lease and the kubernetes Service / Endpoints reconciler. */
+  private synchronized void startKubernetesService() {
+    if (closed || kubernetesService != null) {
+      return;
+    }
+    KubernetesService.Stores stores = new KubernetesService.Stores(store(ServiceStrategy.INFO.group(),
+        ServiceStrategy.INFO.resource()), store("", EndpointsStrategy.INFO.resource()),
+        store(EndpointSliceStrategy.INFO.group(), EndpointSliceStrategy.INFO.resource()));
+    kubernetesService = new KubernetesService(config.nodeName(), kv, stores, config.advertiseAddress(),
+        address.getPort(), config.serviceRange().first(), config.masterLeaseTtl(), scheduler);
+    kubernetesService.start(config.masterLeaseTtl().dividedBy(3));
+  }
+
+  private GenericStore store(String group, String resource) {
+    return registry.store(group, "v1", resource).orElseThrow();
   }
 
   public InetSocketAddress address() {
@@ -199,6 +225,9 @@ public final class ApiServer implements AutoCloseable {
   @Override
   public synchronized void close() {
     closed = true;
+    if (kubernetesService != null) {
+      kubernetesService.close();
+    }
     if (boss != null) {
       boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
       workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();

@@ -21,6 +21,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
@@ -41,18 +42,21 @@ public final class GenericStore {
   private final EtcdKv kv;
   private final Clock clock;
   private final List<Admission> admission;
+  private final List<WriteEffect> effects;
   private final StoreWatch watcher;
   private final ResourceSchema schema;
   private final StoreList lister;
 
   public GenericStore(ResourceStrategy strategy, ResourceSchema schema, EtcdKv kv, Clock clock,
-      List<Admission> admission, ScheduledExecutorService scheduler, long bookmarkIntervalMillis) {
+      List<Admission> admission, List<WriteEffect> effects, ScheduledExecutorService scheduler,
+      long bookmarkIntervalMillis) {
     this.strategy = Objects.requireNonNull(strategy);
     this.schema = Objects.requireNonNull(schema);
     this.info = strategy.info();
     this.kv = kv;
     this.clock = clock;
     this.admission = List.copyOf(admission);
+    this.effects = List.copyOf(effects);
     this.watcher = new StoreWatch(this, kv, scheduler, bookmarkIntervalMillis);
     this.lister = new StoreList(this, kv);
   }
@@ -163,28 +167,61 @@ public final class GenericStore {
     for (Admission a : admission) {
       admitted = admitted.thenCompose(v -> a.admitCreate(info, obj));
     }
+    ObjectNode prepared = obj.deepCopy();
+    return admitted.thenCompose(v -> createAttempt(prepared, w, 0));
+  }
+
+  /** One try of the create Txn; the effects decide afresh each time (a lost allocation race retries). */
+  private CompletableFuture<ObjectNode> createAttempt(ObjectNode prepared, WriteOptions w, int attempt) {
+    ObjectNode obj = prepared.deepCopy();
     String name = Meta.name(obj);
     String key = info.key(Meta.namespace(obj), name);
     if (w.dryRun()) {
-      return admitted.thenCompose(v -> kv.get(key)).thenApply(r -> {
+      return kv.get(key).thenCompose(r -> {
         if (r.getKvsCount() > 0) {
           throw ApiException.alreadyExists(info.group(), info.resource(), name);
         }
-        return obj;
+        return effect(obj, null, true).thenApply(e -> obj);
       });
     }
     Compare absent = Compare.newBuilder().setKey(EtcdKv.bytes(key)).setTarget(Compare.CompareTarget.CREATE)
         .setResult(Compare.CompareResult.EQUAL).setCreateRevision(0).build();
-    return admitted.thenCompose(v -> txn(absent, w, put(key, obj), key)).thenApply(r -> {
+    return effect(obj, null, false).thenCompose(e -> txn(absent, w, put(key, obj), key, e).thenCompose(r -> {
       if (!r.getSucceeded()) {
         if (keyExists(r)) {
           throw ApiException.alreadyExists(info.group(), info.resource(), name);
         }
+        if (!e.empty() && attempt < UPDATE_RETRIES) {
+          Optional<ApiException> why = explain(e, r);
+          if (why.isPresent()) {
+            throw why.get();
+          }
+          return createAttempt(prepared, w, attempt + 1);
+        }
         throw fenced(name);
       }
       Meta.meta(obj).put("resourceVersion", Long.toString(r.getHeader().getRevision()));
-      return obj;
-    });
+      return CompletableFuture.completedFuture(obj);
+    }));
+  }
+
+  /** The combined effect of every {@link WriteEffect} on this write. */
+  private CompletableFuture<WriteEffect.Effect> effect(ObjectNode next, ObjectNode cur, boolean dryRun) {
+    CompletableFuture<WriteEffect.Effect> all = CompletableFuture.completedFuture(WriteEffect.Effect.NONE);
+    for (WriteEffect we : effects) {
+      all = all.thenCompose(acc -> we.prepare(info, next, cur, dryRun).thenApply(acc::and));
+    }
+    return all;
+  }
+
+  /** Asks the effect why its part of a failed Txn failed (its read-backs follow the object's own read). */
+  private static Optional<ApiException> explain(WriteEffect.Effect e, TxnResponse failed) {
+    List<KeyValue> kvs = new ArrayList<>();
+    for (int i = 1; i < failed.getResponsesCount(); i++) {
+      var range = failed.getResponses(i).getResponseRange();
+      kvs.add(range.getKvsCount() == 0 ? null : range.getKvs(0));
+    }
+    return e.explain().apply(kvs);
   }
 
   private void prepareCreate(String namespace, ObjectNode obj) {
@@ -371,12 +408,20 @@ public final class GenericStore {
       }
       Compare unchanged = modRevisionIs(key, curKv.getModRevision());
       RequestOp op = finalize ? delete(key) : put(key, next);
-      return txn(unchanged, w, op, key).thenCompose(t -> {
+      return effect(finalize ? null : next, cur, false).thenCompose(e -> txn(unchanged, w, op, key, e)
+          .thenCompose(t -> {
         if (t.getSucceeded()) {
           Meta.meta(next).put("resourceVersion", Long.toString(t.getHeader().getRevision()));
           return CompletableFuture.completedFuture(next);
         }
         if (!keyModifiedSince(t, curKv.getModRevision())) {
+          if (!e.empty() && attempt < UPDATE_RETRIES) {
+            Optional<ApiException> why = explain(e, t);
+            if (why.isPresent()) {
+              throw why.get();
+            }
+            return guaranteedUpdate(namespace, name, transform, status, pinned, w, attempt + 1);
+          }
           throw fenced(name);
         }
         if (!keyExists(t)) {
@@ -387,7 +432,7 @@ public final class GenericStore {
               "the object has been modified; please apply your changes to the latest version and try again");
         }
         return guaranteedUpdate(namespace, name, transform, status, pinned, w, attempt + 1);
-      });
+      }));
     });
   }
 
@@ -501,7 +546,7 @@ public final class GenericStore {
         if (w.dryRun()) {
           return CompletableFuture.completedFuture(next);
         }
-        return txn(unchanged, w, put(key, next), key).thenCompose(t -> {
+        return txn(unchanged, w, put(key, next), key, WriteEffect.Effect.NONE).thenCompose(t -> {
           if (t.getSucceeded()) {
             Meta.meta(next).put("resourceVersion", Long.toString(t.getHeader().getRevision()));
             return CompletableFuture.completedFuture(next);
@@ -512,18 +557,28 @@ public final class GenericStore {
       if (w.dryRun()) {
         return CompletableFuture.completedFuture(deletedResult(cur));
       }
-      return txn(unchanged, w, delete(key), key).thenCompose(t -> {
+      return effect(null, cur, false).thenCompose(e -> txn(unchanged, w, delete(key), key, e).thenCompose(t -> {
         if (t.getSucceeded()) {
           return CompletableFuture.completedFuture(deletedResult(cur));
         }
+        if (!e.empty() && !keyModifiedSince(t, curKv.getModRevision())) {
+          Optional<ApiException> why = explain(e, t);
+          if (why.isPresent()) {
+            throw why.get();
+          }
+        }
         return retryDelete(t, curKv, namespace, name, opts, w, attempt);
-      });
+      }));
     });
   }
 
   private CompletableFuture<ObjectNode> retryDelete(TxnResponse t, KeyValue curKv, String namespace,
       String name, DeleteOptions opts, WriteOptions w, int attempt) {
     if (!keyModifiedSince(t, curKv.getModRevision())) {
+      if (t.getResponsesCount() > 1 && attempt < UPDATE_RETRIES) {
+        // the object's own compare held: a write effect's did not (state moved under us); try again
+        return deleteAttempt(namespace, name, opts, w, attempt + 1);
+      }
       throw fenced(name);
     }
     if (!keyExists(t)) {
@@ -582,13 +637,23 @@ public final class GenericStore {
     });
   }
 
-  private CompletableFuture<TxnResponse> txn(Compare own, WriteOptions w, RequestOp op, String key) {
+  private CompletableFuture<TxnResponse> txn(Compare own, WriteOptions w, RequestOp op, String key,
+      WriteEffect.Effect effect) {
     List<Compare> compares = new ArrayList<>();
     compares.add(own);
+    compares.addAll(effect.compares());
     compares.addAll(w.extraCompares());
-    RequestOp read = RequestOp.newBuilder().setRequestRange(RangeRequest.newBuilder()
-        .setKey(EtcdKv.bytes(key))).build();
-    return kv.txn(compares, List.of(op), List.of(read));
+    List<RequestOp> ops = new ArrayList<>();
+    ops.add(op);
+    ops.addAll(effect.ops());
+    List<RequestOp> reads = new ArrayList<>();
+    reads.add(read(key));
+    effect.reads().forEach(k -> reads.add(read(k)));
+    return kv.txn(compares, ops, reads);
+  }
+
+  private static RequestOp read(String key) {
+    return RequestOp.newBuilder().setRequestRange(RangeRequest.newBuilder().setKey(EtcdKv.bytes(key))).build();
   }
 
   private RequestOp put(String key, ObjectNode obj) {

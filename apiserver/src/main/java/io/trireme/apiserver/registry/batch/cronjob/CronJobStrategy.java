@@ -118,7 +118,7 @@ public final class CronJobStrategy implements ResourceStrategy {
     Instant last = Meta.parseTime(obj.path("status").get("lastScheduleTime"));
     List<Object> out = new ArrayList<>(List.of(Meta.name(obj), spec.path("schedule").asText(""),
         spec.hasNonNull("timeZone") ? spec.get("timeZone").asText() : "<none>",
-        com.fasterxml.jackson.databind.node.BooleanNode.valueOf(spec.path("suspend").asBoolean(false)), (long) obj.path("status").path("active").size(),
+        spec.hasNonNull("suspend") ? (spec.get("suspend").asBoolean() ? "True" : "False") : "<unset>", (long) obj.path("status").path("active").size(),
         last == null ? "<none>" : Tables.humanDuration(Duration.between(last, now)), Tables.age(obj, now)));
     JsonNode jobSpec = spec.path("jobTemplate").path("spec");
     out.addAll(PodTemplates.wideCells(jobSpec.path("template"), jobSpec.path("selector"), true));

@@ -11,7 +11,12 @@ import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
+import io.trireme.apiserver.admission.LimitRanger;
 import io.trireme.apiserver.admission.NamespaceLifecycle;
+import io.trireme.apiserver.admission.ResourceQuotaEffect;
+import io.trireme.apiserver.admission.ServiceAccountAdmission;
+import io.trireme.apiserver.controlplane.DefaultServiceAccounts;
+import io.trireme.apiserver.registry.core.serviceaccount.ServiceAccountStrategy;
 import io.trireme.apiserver.auth.Authenticator;
 import io.trireme.apiserver.auth.TokenFile;
 import io.trireme.apiserver.discovery.Discovery;
@@ -77,6 +82,7 @@ public final class ApiServer implements AutoCloseable {
   private final CertifiedKey serving;
   private final StoreHealth storeHealth;
   private KubernetesService kubernetesService;
+  private DefaultServiceAccounts serviceAccounts;
   private EventLoopGroup boss;
   private EventLoopGroup workers;
   private InetSocketAddress address;
@@ -96,8 +102,10 @@ public final class ApiServer implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    List<io.trireme.apiserver.registry.generic.Admission> admission = List.of(new NamespaceLifecycle(kv));
-    List<WriteEffect> effects = List.of(new ServiceAllocation(kv, config.serviceRange(), config.nodePortRange()));
+    List<io.trireme.apiserver.registry.generic.Admission> admission = List.of(new NamespaceLifecycle(kv),
+        new ServiceAccountAdmission(kv), new LimitRanger(kv));
+    List<WriteEffect> effects = List.of(new ServiceAllocation(kv, config.serviceRange(), config.nodePortRange()),
+        new ResourceQuotaEffect(kv));
     this.storeHealth = new StoreHealth(store, config.storeTimeout().toMillis());
     for (ResourceStrategy s : Resources.all(clock, storeHealth)) {
       ResourceSchema schema = ProtoTypes.kind(s.info().apiVersion(), s.info().kind())
@@ -202,6 +210,9 @@ public final class ApiServer implements AutoCloseable {
     kubernetesService = new KubernetesService(config.nodeName(), kv, stores, config.advertiseAddress(),
         address.getPort(), config.serviceRange().first(), config.masterLeaseTtl(), scheduler);
     kubernetesService.start(config.masterLeaseTtl().dividedBy(3));
+    serviceAccounts = new DefaultServiceAccounts(config.nodeName(), store("", NamespaceStrategy.INFO.resource()),
+        store("", ServiceAccountStrategy.INFO.resource()), scheduler);
+    serviceAccounts.start();
   }
 
   private GenericStore store(String group, String resource) {
@@ -227,6 +238,7 @@ public final class ApiServer implements AutoCloseable {
     closed = true;
     if (kubernetesService != null) {
       kubernetesService.close();
+      serviceAccounts.close();
     }
     if (boss != null) {
       boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();

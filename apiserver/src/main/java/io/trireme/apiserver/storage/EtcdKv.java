@@ -123,7 +123,8 @@ public final class EtcdKv {
     return watch.watch(responses);
   }
 
-  private static <T> CompletableFuture<T> toCompletable(ListenableFuture<T> lf) {
+  /** A gRPC future as a CompletableFuture; failures are left untranslated. */
+  public static <T> CompletableFuture<T> future(ListenableFuture<T> lf) {
     CompletableFuture<T> cf = new CompletableFuture<>();
     Futures.addCallback(lf, new FutureCallback<T>() {
       @Override
@@ -133,10 +134,16 @@ public final class EtcdKv {
 
       @Override
       public void onFailure(Throwable t) {
-        cf.completeExceptionally(translate(t));
+        cf.completeExceptionally(t);
       }
     }, MoreExecutors.directExecutor());
     return cf;
+  }
+
+  private static <T> CompletableFuture<T> toCompletable(ListenableFuture<T> lf) {
+    return future(lf).exceptionally(t -> {
+      throw translate(t);
+    });
   }
 
   /** Maps a store failure to the apiserver's exception family. */

@@ -1,9 +1,5 @@
 package io.trireme.apiserver.storage;
 
-import com.google.common.util.concurrent.FutureCallback;
-import com.google.common.util.concurrent.Futures;
-import com.google.common.util.concurrent.ListenableFuture;
-import com.google.common.util.concurrent.MoreExecutors;
 import io.etcd.jetcd.api.ClusterGrpc;
 import io.etcd.jetcd.api.KVGrpc;
 import io.etcd.jetcd.api.MaintenanceGrpc;
@@ -43,7 +39,7 @@ public final class StoreHealth implements AutoCloseable {
 
   /** Every member, in member-list order. */
   public CompletableFuture<List<MemberHealth>> members() {
-    return future(cluster.withDeadlineAfter(timeoutMillis, TimeUnit.MILLISECONDS)
+    return EtcdKv.future(cluster.withDeadlineAfter(timeoutMillis, TimeUnit.MILLISECONDS)
         .memberList(MemberListRequest.getDefaultInstance())).thenCompose(r -> {
           List<CompletableFuture<MemberHealth>> all = new ArrayList<>();
           for (Member m : r.getMembersList()) {
@@ -68,9 +64,9 @@ public final class StoreHealth implements AutoCloseable {
     }
     ManagedChannel ch = channels.computeIfAbsent(url, u -> NettyChannelBuilder.forAddress(uri.getHost(),
         uri.getPort()).usePlaintext().build());
-    CompletableFuture<?> status = future(MaintenanceGrpc.newFutureStub(ch)
+    CompletableFuture<?> status = EtcdKv.future(MaintenanceGrpc.newFutureStub(ch)
         .withDeadlineAfter(timeoutMillis, TimeUnit.MILLISECONDS).status(StatusRequest.getDefaultInstance()));
-    return status.thenCompose(s -> future(KVGrpc.newFutureStub(ch).withDeadlineAfter(timeoutMillis,
+    return status.thenCompose(s -> EtcdKv.future(KVGrpc.newFutureStub(ch).withDeadlineAfter(timeoutMillis,
         TimeUnit.MILLISECONDS).range(RangeRequest.newBuilder().setKey(EtcdKv.bytes("health")).build())))
         .handle((r, err) -> err == null
             ? new MemberHealth(name, url, true, "{\"health\":\"true\",\"reason\":\"\"}", "")
@@ -80,22 +76,6 @@ public final class StoreHealth implements AutoCloseable {
 
   private static Throwable unwrap(Throwable t) {
     return t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
-  }
-
-  private static <T> CompletableFuture<T> future(ListenableFuture<T> lf) {
-    CompletableFuture<T> cf = new CompletableFuture<>();
-    Futures.addCallback(lf, new FutureCallback<T>() {
-      @Override
-      public void onSuccess(T result) {
-        cf.complete(result);
-      }
-
-      @Override
-      public void onFailure(Throwable t) {
-        cf.completeExceptionally(t);
-      }
-    }, MoreExecutors.directExecutor());
-    return cf;
   }
 
   @Override

@@ -37,6 +37,28 @@ public abstract class WorkloadStrategy implements ResourceStrategy {
     return info;
   }
 
+  /**
+   * Defaults {@code spec.<field>.type} to RollingUpdate and returns its {@code rollingUpdate} object to default,
+   * or null when the type is another one (Recreate, OnDelete).
+   */
+  protected static ObjectNode rollingUpdate(ObjectNode spec, String field) {
+    ObjectNode strategy = spec.get(field) instanceof ObjectNode s ? s : spec.putObject(field);
+    if (!strategy.hasNonNull("type")) {
+      strategy.put("type", "RollingUpdate");
+    }
+    if (!strategy.get("type").asText().equals("RollingUpdate")) {
+      return null;
+    }
+    return strategy.get("rollingUpdate") instanceof ObjectNode r ? r : strategy.putObject("rollingUpdate");
+  }
+
+  /** Sets {@code field} to {@code value} unless present; revisionHistoryLimit and friends. */
+  protected static void defaultInt(ObjectNode o, String field, int value) {
+    if (!o.hasNonNull(field)) {
+      o.put(field, value);
+    }
+  }
+
   /** The kind's own spec defaults (the template and replicas are done). */
   protected void defaultSpec(ObjectNode spec) {}
 

@@ -165,10 +165,17 @@ public final class GenericStore {
     }
     CompletableFuture<Void> admitted = CompletableFuture.completedFuture(null);
     for (Admission a : admission) {
+      admitted = admitted.thenCompose(v -> a.mutateCreate(info, obj));
+    }
+    admitted = admitted.thenRun(() -> {
+      strategy.prepareForCreate(obj);
+      validate(obj, strategy.validate(obj));
+      strategy.canonicalize(obj);
+    });
+    for (Admission a : admission) {
       admitted = admitted.thenCompose(v -> a.admitCreate(info, obj));
     }
-    ObjectNode prepared = obj.deepCopy();
-    return admitted.thenCompose(v -> createAttempt(prepared, w, 0));
+    return admitted.thenCompose(v -> createAttempt(obj.deepCopy(), w, 0));
   }
 
   /** One try of the create Txn; the effects decide afresh each time (a lost allocation race retries). */
@@ -250,8 +257,6 @@ public final class GenericStore {
     meta.put("uid", UUID.randomUUID().toString());
     meta.put("creationTimestamp", Meta.timestamp(clock.instant()));
     strategy.applyDefaults(obj);
-    strategy.prepareForCreate(obj);
-    meta = Meta.meta(obj);
     meta.remove("resourceVersion");
     meta.remove("deletionTimestamp");
     meta.remove("deletionGracePeriodSeconds");
@@ -261,8 +266,6 @@ public final class GenericStore {
     } else {
       meta.remove("generation");
     }
-    validate(obj, strategy.validate(obj));
-    strategy.canonicalize(obj);
   }
 
   /** Drops fields the kind does not have; Strict rejects them, Warn reports them. */
@@ -407,8 +410,8 @@ public final class GenericStore {
         return CompletableFuture.completedFuture(cur);
       }
       Compare unchanged = modRevisionIs(key, curKv.getModRevision());
-      RequestOp op = finalize ? delete(key) : put(key, next);
-      return effect(finalize ? null : next, cur, false).thenCompose(e -> txn(unchanged, w, op, key, e)
+      return effect(finalize ? null : next, cur, false).thenCompose(e -> txn(unchanged, w,
+          finalize ? delete(key) : put(key, next), key, e)
           .thenCompose(t -> {
         if (t.getSucceeded()) {
           Meta.meta(next).put("resourceVersion", Long.toString(t.getHeader().getRevision()));

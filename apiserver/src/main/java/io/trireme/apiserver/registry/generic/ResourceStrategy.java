@@ -12,8 +12,8 @@ import java.util.Optional;
 /**
  * Everything that makes one resource different from another. All shared behaviour (storage, resource
  * versions, conflicts, finalizers, dry run, watch, patch) lives in {@link GenericStore}; a resource is a
- * strategy and a registration. The store calls the hooks in a fixed order: defaults, prepare, validate,
- * canonicalize.
+ * strategy and a registration. The store calls the hooks in a fixed order: defaults, (mutating admission),
+ * prepare, validate, canonicalize, (validating admission).
  */
 public interface ResourceStrategy {
   ResourceInfo info();

@@ -24,22 +24,12 @@ public final class DaemonSetStrategy extends WorkloadStrategy {
 
   @Override
   protected void defaultSpec(ObjectNode spec) {
-    ObjectNode strategy = spec.get("updateStrategy") instanceof ObjectNode s ? s : spec.putObject("updateStrategy");
-    if (!strategy.hasNonNull("type")) {
-      strategy.put("type", "RollingUpdate");
+    ObjectNode ru = rollingUpdate(spec, "updateStrategy");
+    if (ru != null) {
+      defaultInt(ru, "maxUnavailable", 1);
+      defaultInt(ru, "maxSurge", 0);
     }
-    if (strategy.get("type").asText().equals("RollingUpdate")) {
-      ObjectNode ru = strategy.get("rollingUpdate") instanceof ObjectNode r ? r : strategy.putObject("rollingUpdate");
-      if (!ru.hasNonNull("maxUnavailable")) {
-        ru.put("maxUnavailable", 1);
-      }
-      if (!ru.hasNonNull("maxSurge")) {
-        ru.put("maxSurge", 0);
-      }
-    }
-    if (!spec.hasNonNull("revisionHistoryLimit")) {
-      spec.put("revisionHistoryLimit", 10);
-    }
+    defaultInt(spec, "revisionHistoryLimit", 10);
   }
 
   @Override

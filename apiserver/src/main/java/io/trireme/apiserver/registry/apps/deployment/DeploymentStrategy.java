@@ -19,12 +19,8 @@ public final class DeploymentStrategy extends WorkloadStrategy {
 
   @Override
   protected void defaultSpec(ObjectNode spec) {
-    ObjectNode strategy = spec.get("strategy") instanceof ObjectNode s ? s : spec.putObject("strategy");
-    if (!strategy.hasNonNull("type")) {
-      strategy.put("type", "RollingUpdate");
-    }
-    if (strategy.get("type").asText().equals("RollingUpdate")) {
-      ObjectNode ru = strategy.get("rollingUpdate") instanceof ObjectNode r ? r : strategy.putObject("rollingUpdate");
+    ObjectNode ru = rollingUpdate(spec, "strategy");
+    if (ru != null) {
       if (!ru.hasNonNull("maxUnavailable")) {
         ru.put("maxUnavailable", "25%");
       }
@@ -32,12 +28,8 @@ public final class DeploymentStrategy extends WorkloadStrategy {
         ru.put("maxSurge", "25%");
       }
     }
-    if (!spec.hasNonNull("revisionHistoryLimit")) {
-      spec.put("revisionHistoryLimit", 10);
-    }
-    if (!spec.hasNonNull("progressDeadlineSeconds")) {
-      spec.put("progressDeadlineSeconds", 600);
-    }
+    defaultInt(spec, "revisionHistoryLimit", 10);
+    defaultInt(spec, "progressDeadlineSeconds", 600);
   }
 
   @Override

@@ -31,19 +31,11 @@ public final class StatefulSetStrategy extends WorkloadStrategy {
     if (!spec.hasNonNull("podManagementPolicy")) {
       spec.put("podManagementPolicy", "OrderedReady");
     }
-    ObjectNode strategy = spec.get("updateStrategy") instanceof ObjectNode s ? s : spec.putObject("updateStrategy");
-    if (!strategy.hasNonNull("type")) {
-      strategy.put("type", "RollingUpdate");
+    ObjectNode ru = rollingUpdate(spec, "updateStrategy");
+    if (ru != null) {
+      defaultInt(ru, "partition", 0);
     }
-    if (strategy.get("type").asText().equals("RollingUpdate")) {
-      ObjectNode ru = strategy.get("rollingUpdate") instanceof ObjectNode r ? r : strategy.putObject("rollingUpdate");
-      if (!ru.hasNonNull("partition")) {
-        ru.put("partition", 0);
-      }
-    }
-    if (!spec.hasNonNull("revisionHistoryLimit")) {
-      spec.put("revisionHistoryLimit", 10);
-    }
+    defaultInt(spec, "revisionHistoryLimit", 10);
     ObjectNode retention = spec.get("persistentVolumeClaimRetentionPolicy") instanceof ObjectNode r ? r
         : spec.putObject("persistentVolumeClaimRetentionPolicy");
     for (String f : new String[] {"whenDeleted", "whenScaled"}) {

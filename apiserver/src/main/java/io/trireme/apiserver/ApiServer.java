@@ -34,6 +34,7 @@ import io.trireme.apiserver.registry.generic.Registry;
 import io.trireme.apiserver.registry.generic.ResourceSchema;
 import io.trireme.apiserver.registry.generic.ResourceStrategy;
 import io.trireme.apiserver.schema.FieldPruner;
+import io.trireme.apiserver.schema.OpenApiV2;
 import io.trireme.apiserver.schema.OpenApiV3;
 import io.trireme.apiserver.schema.ProtoTypes;
 import io.trireme.apiserver.registry.generic.WriteOptions;
@@ -144,9 +145,10 @@ public final class ApiServer implements AutoCloseable {
         "healthz", new HealthEndpoint("healthz", List.of(ping, etcd, boot)),
         "livez", new HealthEndpoint("livez", List.of(ping, etcd)),
         "readyz", new HealthEndpoint("readyz", List.of(ping, etcd, boot)));
+    OpenApiV3 openApi = new OpenApiV3(registry);
     ApiHandler handler = new ApiHandler(new ApiHandler.Services(new Authenticator(tokens),
         new Discovery(registry), new ResourceHandler(registry, writeCondition, clock), health,
-        ApiHandler.versionInfo(), new OpenApiV3(registry)));
+        ApiHandler.versionInfo(), openApi, new OpenApiV2(openApi)));
     boss = new NioEventLoopGroup(1);
     workers = new NioEventLoopGroup(2);
     io.netty.channel.Channel ch = new ServerBootstrap().group(boss, workers)

@@ -422,4 +422,51 @@ class KubectlIT {
     assertThat(svc).containsPattern("web\\s+NodePort\\s+10\\.\\d+\\.\\d+\\.\\d+\\s+<none>\\s+80:3\\d{4}/TCP");
     ok("delete", "svc", "web");
   }
+
+  @Test
+  void kubectl127_appliesWithDefaultValidation_andExplains_fromOpenApiV2Protobuf() throws Exception {
+    Path dir = Path.of(new java.io.File(Path.of("/usr/bin/kubectl").toRealPath().toString()).getParent());
+    Kubectl k = new Kubectl(dir.resolve("kubectl.1.27").toString(), home.resolve("kubeconfig"),
+        Files.createTempDirectory(home, "v2"));
+    Path file = home.resolve("v2.yaml");
+    String manifest = """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: old-client
+          namespace: kube-public
+        spec:
+          selector:
+            matchLabels: {app: old}
+          template:
+            metadata:
+              labels: {app: old}
+            spec:
+              containers:
+              - name: c
+                image: nginx:1.25
+                ports:
+                - containerPort: 80
+        """;
+    Files.writeString(file, manifest);
+    Kubectl.Result created = k.run("apply", "-f", file.toString());
+    assertThat(created.exit()).as(created.toString()).isZero();
+    assertThat(created.out()).contains("deployment.apps/old-client created");
+    Files.writeString(file, manifest.replace("nginx:1.25", "nginx:1.27"));
+    Kubectl.Result configured = k.run("apply", "-f", file.toString());
+    assertThat(configured.exit()).as(configured.toString()).isZero();
+    assertThat(configured.out()).contains("deployment.apps/old-client configured");
+    assertThat(ok("get", "deploy", "old-client", "-n", "kube-public", "-o",
+        "jsonpath={.spec.template.spec.containers[0].image} {.spec.template.spec.containers[0].ports[0].containerPort}")
+        .out()).isEqualTo("nginx:1.27 80");
+    Files.writeString(file, manifest.replace("name: old-client", "name: bogus").replace("selector:",
+        "bogusField: 1\n  selector:"));
+    Kubectl.Result bad = k.run("create", "-f", file.toString());
+    assertThat(bad.exit()).isEqualTo(1);
+    assertThat(bad.err()).contains("bogusField");
+    Kubectl.Result explain = k.run("explain", "deployment.spec.replicas");
+    assertThat(explain.exit()).as(explain.toString()).isZero();
+    assertThat(explain.out()).contains("replicas", "integer");
+    ok("delete", "deploy", "old-client", "-n", "kube-public");
+  }
 }

@@ -51,6 +51,11 @@ public final class OpenApiV3 {
     return root;
   }
 
+  /** The group/version document paths ({@code api/v1}, {@code apis/apps/v1}, ...), in registration order. */
+  public java.util.List<String> paths() {
+    return java.util.List.copyOf(documents.keySet());
+  }
+
   /** The document of {@code api/v1} or {@code apis/<group>/<version>}. */
   public Optional<ObjectNode> document(String path) {
     return Optional.ofNullable(documents.get(path));

@@ -53,6 +53,7 @@ public final class KubernetesService implements AutoCloseable {
   private volatile long leaseId;
   private volatile boolean closed;
   private ScheduledFuture<?> task;
+  private Duration interval = Duration.ofSeconds(5);
 
   public KubernetesService(String nodeName, EtcdKv kv, Stores stores, String ip, int port, String clusterIp,
       Duration leaseTtl, ScheduledExecutorService scheduler) {
@@ -66,17 +67,26 @@ public final class KubernetesService implements AutoCloseable {
     this.scheduler = scheduler;
   }
 
-  /** Reconciles now and then every {@code interval}. */
+  /** Reconciles now and then {@code interval} after each round ends (never blocking the scheduler). */
   public synchronized void start(Duration interval) {
-    task = scheduler.scheduleWithFixedDelay(() -> {
-      try {
-        reconcile().get(interval.toMillis() * 4, TimeUnit.MILLISECONDS);
-      } catch (Exception e) {
+    this.interval = interval;
+    scheduler.execute(this::round);
+  }
+
+  private void round() {
+    if (closed) {
+      return;
+    }
+    reconcile().orTimeout(interval.toMillis() * 4, TimeUnit.MILLISECONDS).whenComplete((v, err) -> {
+      if (err != null && !closed) {
+        LOG.warn("{}: kubernetes service reconcile failed: {}", nodeName, ApiException.of(err).getMessage());
+      }
+      synchronized (this) {
         if (!closed) {
-          LOG.warn("{}: kubernetes service reconcile failed: {}", nodeName, ApiException.of(e).getMessage());
+          task = scheduler.schedule(this::round, interval.toMillis(), TimeUnit.MILLISECONDS);
         }
       }
-    }, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+    });
   }
 
   /** One round: renew (or take) this apiserver's lease, ensure the Service, write the Endpoints. */

@@ -41,7 +41,8 @@ class AdmissionIT {
   }
 
   private static JsonNode call(int expect, String method, String path, String body) throws Exception {
-    HttpResponse<String> r = api.send(method, path, body == null ? null : "application/json", body);
+    String type = body == null ? null : method.equals("PATCH") ? "application/merge-patch+json" : "application/json";
+    HttpResponse<String> r = api.send(method, path, type, body);
     assertThat(r.statusCode()).as(method + " " + path + " -> " + r.body()).isEqualTo(expect);
     return Json.MAPPER.readTree(r.body());
   }
@@ -139,5 +140,37 @@ class AdmissionIT {
     call(201, "POST", "/api/v1/namespaces/rq-test/configmaps", "{\"metadata\":{\"name\":\"a\"}}");
     JsonNode over = call(403, "POST", "/api/v1/namespaces/rq-test/configmaps", "{\"metadata\":{\"name\":\"b\"}}");
     assertThat(over.path("message").asText()).contains("exceeded quota: q", "count/configmaps");
+  }
+
+  @Test
+  void eviction_respectsTheDisruptionBudget() throws Exception {
+    namespace("pdb-test");
+    String pods = "/api/v1/namespaces/pdb-test/pods";
+    JsonNode running = call(201, "POST", pods, pod("web", "").replace("\"name\":\"web\"}",
+        "\"name\":\"web\",\"labels\":{\"app\":\"web\"}}"));
+    ((com.fasterxml.jackson.databind.node.ObjectNode) running.get("status")).put("phase", "Running");
+    call(200, "PUT", pods + "/web/status", running.toString());
+    call(201, "POST", "/apis/policy/v1/namespaces/pdb-test/poddisruptionbudgets", "{\"metadata\":{\"name\":\"b\"},"
+        + "\"spec\":{\"minAvailable\":1,\"selector\":{\"matchLabels\":{\"app\":\"web\"}}}}");
+    String eviction = "{\"apiVersion\":\"policy/v1\",\"kind\":\"Eviction\",\"metadata\":{\"name\":\"web\"}}";
+    JsonNode refused = call(429, "POST", pods + "/web/eviction", eviction);
+    assertThat(refused.path("reason").asText()).isEqualTo("TooManyRequests");
+    assertThat(refused.path("details").path("causes").get(0).path("message").asText())
+        .contains("disruption budget b is still being processed");
+
+    call(200, "PATCH", "/apis/policy/v1/namespaces/pdb-test/poddisruptionbudgets/b/status",
+        "{\"status\":{\"observedGeneration\":1,\"disruptionsAllowed\":0,\"currentHealthy\":1,\"desiredHealthy\":1,"
+            + "\"expectedPods\":1}}");
+    JsonNode none = call(429, "POST", pods + "/web/eviction", eviction);
+    assertThat(none.path("details").path("causes").get(0).path("message").asText())
+        .contains("needs 1 healthy pods and has 1 currently");
+
+    call(200, "PATCH", "/apis/policy/v1/namespaces/pdb-test/poddisruptionbudgets/b/status",
+        "{\"status\":{\"disruptionsAllowed\":1}}");
+    call(201, "POST", pods + "/web/eviction", eviction);
+    call(404, "GET", pods + "/web", null);
+    JsonNode budget = call(200, "GET", "/apis/policy/v1/namespaces/pdb-test/poddisruptionbudgets/b", null);
+    assertThat(budget.path("status").path("disruptionsAllowed").asInt()).isZero();
+    assertThat(budget.path("status").path("disruptedPods").has("web")).isTrue();
   }
 }

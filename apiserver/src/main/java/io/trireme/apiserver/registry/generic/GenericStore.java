@@ -328,6 +328,12 @@ public final class GenericStore {
     return guaranteedUpdate(namespace, name, transform, false, false, w, 0);
   }
 
+  /** Read-modify-write of one object's status subresource, with conflict retries. */
+  public CompletableFuture<ObjectNode> mutateStatus(String namespace, String name,
+      UnaryOperator<ObjectNode> transform, WriteOptions w) {
+    return guaranteedUpdate(namespace, name, transform, true, false, w, 0);
+  }
+
   /** A Success Status, as subresources such as bindings answer. */
   public static ObjectNode success(int code) {
     ObjectNode status = JsonNodeFactory.instance.objectNode().put("kind", "Status").put("apiVersion", "v1");

@@ -173,4 +173,15 @@ class AdmissionIT {
     assertThat(budget.path("status").path("disruptionsAllowed").asInt()).isZero();
     assertThat(budget.path("status").path("disruptedPods").has("web")).isTrue();
   }
+
+  @Test
+  void namespaceLifecycle_immortalNamespacesCannotBeDeleted_andMissingOnesTakeNothing() throws Exception {
+    for (String ns : new String[] {"default", "kube-system", "kube-public"}) {
+      JsonNode refused = call(403, "DELETE", "/api/v1/namespaces/" + ns, null);
+      assertThat(refused.path("message").asText()).isEqualTo("namespaces \"" + ns + "\" is forbidden: this namespace "
+          + "may not be deleted");
+    }
+    assertThat(call(404, "POST", "/api/v1/namespaces/absent/configmaps", "{\"metadata\":{\"name\":\"x\"}}")
+        .path("reason").asText()).isEqualTo("NotFound");
+  }
 }

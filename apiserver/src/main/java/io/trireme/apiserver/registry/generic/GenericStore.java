@@ -502,7 +502,11 @@ public final class GenericStore {
   /** DELETE: preconditions, then finalizers (deletionTimestamp) or removal. */
   public CompletableFuture<ObjectNode> delete(String namespace, String name, DeleteOptions opts,
       WriteOptions w) {
-    return deleteAttempt(namespace, name, opts, w, 0);
+    CompletableFuture<Void> admitted = CompletableFuture.completedFuture(null);
+    for (Admission a : admission) {
+      admitted = admitted.thenCompose(v -> a.admitDelete(info, namespace, name));
+    }
+    return admitted.thenCompose(v -> deleteAttempt(namespace, name, opts, w, 0));
   }
 
   private CompletableFuture<ObjectNode> deleteAttempt(String namespace, String name, DeleteOptions opts,

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.trireme.apiserver.registry.generic.Column;
 import io.trireme.apiserver.registry.generic.Meta;
 import io.trireme.apiserver.registry.generic.ResourceInfo;
-import io.trireme.apiserver.registry.generic.ResourceStrategy;
+import io.trireme.apiserver.registry.rbac.RbacStrategy;
 import io.trireme.apiserver.registry.generic.Tables;
 import io.trireme.apiserver.registry.generic.Validation;
 import io.trireme.apiserver.registry.generic.Validation.NameRule;
@@ -18,18 +18,14 @@ import java.util.List;
  * RoleBindings and ClusterRoleBindings: subject apiGroup defaults, a required and immutable roleRef (a
  * ClusterRoleBinding may only refer to a ClusterRole), valid subjects, kube's binding columns.
  */
-public final class RoleBindingStrategy implements ResourceStrategy {
-  static final String RBAC = "rbac.authorization.k8s.io";
-  public static final ResourceInfo ROLE_BINDING = new ResourceInfo(RBAC, "v1", "RoleBinding", "rolebindings",
-      "rolebinding", true, List.of(), List.of(), false);
-  public static final ResourceInfo CLUSTER_ROLE_BINDING = new ResourceInfo(RBAC, "v1", "ClusterRoleBinding",
-      "clusterrolebindings", "clusterrolebinding", false, List.of(), List.of(), false);
+public final class RoleBindingStrategy extends RbacStrategy {
+  private static final String RBAC = GROUP;
+  public static final ResourceInfo ROLE_BINDING = info("RoleBinding", "rolebindings", true);
+  public static final ResourceInfo CLUSTER_ROLE_BINDING = info("ClusterRoleBinding", "clusterrolebindings", false);
   private static final List<String> SUBJECT_KINDS = List.of("ServiceAccount", "User", "Group");
 
-  private final ResourceInfo info;
-
   private RoleBindingStrategy(ResourceInfo info) {
-    this.info = info;
+    super(info);
   }
 
   public static RoleBindingStrategy roleBinding() {
@@ -38,16 +34,6 @@ public final class RoleBindingStrategy implements ResourceStrategy {
 
   public static RoleBindingStrategy clusterRoleBinding() {
     return new RoleBindingStrategy(CLUSTER_ROLE_BINDING);
-  }
-
-  @Override
-  public ResourceInfo info() {
-    return info;
-  }
-
-  @Override
-  public NameRule nameRule() {
-    return NameRule.PATH_SEGMENT;
   }
 
   /** SetDefaults_Subject. */
@@ -72,7 +58,7 @@ public final class RoleBindingStrategy implements ResourceStrategy {
     if (!ref.path("apiGroup").asText("").equals(RBAC)) {
       causes.add(Validation.notSupported("roleRef.apiGroup", ref.path("apiGroup").asText(""), List.of(RBAC)));
     }
-    List<String> kinds = info.namespaced() ? List.of("Role", "ClusterRole") : List.of("ClusterRole");
+    List<String> kinds = info().namespaced() ? List.of("Role", "ClusterRole") : List.of("ClusterRole");
     if (!kinds.contains(ref.path("kind").asText(""))) {
       causes.add(Validation.notSupported("roleRef.kind", ref.path("kind").asText(""), kinds));
     }
@@ -85,7 +71,7 @@ public final class RoleBindingStrategy implements ResourceStrategy {
     }
     JsonNode subjects = obj.path("subjects");
     for (int i = 0; i < subjects.size(); i++) {
-      causes.addAll(subject(subjects.get(i), "subjects[" + i + "]", info.namespaced()));
+      causes.addAll(subject(subjects.get(i), "subjects[" + i + "]", info().namespaced()));
     }
     return causes;
   }

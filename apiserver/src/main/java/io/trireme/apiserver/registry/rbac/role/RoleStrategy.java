@@ -3,9 +3,8 @@ package io.trireme.apiserver.registry.rbac.role;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.trireme.apiserver.registry.generic.ResourceInfo;
-import io.trireme.apiserver.registry.generic.ResourceStrategy;
+import io.trireme.apiserver.registry.rbac.RbacStrategy;
 import io.trireme.apiserver.registry.generic.Validation;
-import io.trireme.apiserver.registry.generic.Validation.NameRule;
 import io.trireme.apiserver.status.ApiException.Cause;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,16 +13,12 @@ import java.util.List;
  * Roles (namespaced) and ClusterRoles: ValidatePolicyRule for each rule. kube-apiserver prints both with the
  * default table (Name, Created At). Stored only: authorization does not read them yet.
  */
-public final class RoleStrategy implements ResourceStrategy {
-  public static final ResourceInfo ROLE = new ResourceInfo("rbac.authorization.k8s.io", "v1", "Role", "roles",
-      "role", true, List.of(), List.of(), false);
-  public static final ResourceInfo CLUSTER_ROLE = new ResourceInfo("rbac.authorization.k8s.io", "v1",
-      "ClusterRole", "clusterroles", "clusterrole", false, List.of(), List.of(), false);
-
-  private final ResourceInfo info;
+public final class RoleStrategy extends RbacStrategy {
+  public static final ResourceInfo ROLE = info("Role", "roles", true);
+  public static final ResourceInfo CLUSTER_ROLE = info("ClusterRole", "clusterroles", false);
 
   private RoleStrategy(ResourceInfo info) {
-    this.info = info;
+    super(info);
   }
 
   public static RoleStrategy role() {
@@ -35,21 +30,11 @@ public final class RoleStrategy implements ResourceStrategy {
   }
 
   @Override
-  public ResourceInfo info() {
-    return info;
-  }
-
-  @Override
-  public NameRule nameRule() {
-    return NameRule.PATH_SEGMENT;
-  }
-
-  @Override
   public List<Cause> validate(ObjectNode obj) {
     List<Cause> causes = new ArrayList<>();
     JsonNode rules = obj.path("rules");
     for (int i = 0; i < rules.size(); i++) {
-      causes.addAll(rule(rules.get(i), "rules[" + i + "]", info.namespaced()));
+      causes.addAll(rule(rules.get(i), "rules[" + i + "]", info().namespaced()));
     }
     return causes;
   }

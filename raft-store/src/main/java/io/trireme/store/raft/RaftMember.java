@@ -182,6 +182,8 @@ public final class RaftMember implements AutoCloseable {
     boolean fresh = isFreshStorage();
     server.start();
     if (fresh) watchRejoin();
+    LeaderPathWarmup.startOnce(config.self(), config.selfMember().raftAddress().getHostString(),
+        config.dataDir().resolve("leader-warmup"), serverProperties(config));
     LOG.info("{}: raft member started on {} (group {})", config.self(), config.selfMember().raftAddress(),
         group.getGroupId());
   }

@@ -53,11 +53,27 @@ public final class InJvmCluster implements AutoCloseable {
     for (int i = 0; i < n; i++) start(i);
   }
 
+  /**
+   * A port below the kernel's ephemeral range (32768+), never handed out twice in this JVM: a port 0 pick could
+   * return the same port twice, or a port an outgoing connection (or the store's warm-up group) takes before a
+   * member restarts on it.
+   */
   static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
-      return s.getLocalPort();
+    while (true) {
+      int port = NEXT_PORT.getAndIncrement();
+      if (port > 32000) throw new IOException("no free test port left below 32000");
+      try (ServerSocket s = new ServerSocket()) {
+        s.setReuseAddress(true);
+        s.bind(new InetSocketAddress("127.0.0.1", port), 1);
+        return port;
+      } catch (IOException taken) {
+        // in use: try the next one
+      }
     }
   }
+
+  private static final java.util.concurrent.atomic.AtomicInteger NEXT_PORT =
+      new java.util.concurrent.atomic.AtomicInteger(20_000 + java.util.concurrent.ThreadLocalRandom.current().nextInt(8_000));
 
   public StoreConfig config(int i) {
     StoreConfig d = StoreConfig.defaults(members.get(i).name(), dir.resolve(members.get(i).name()), members);

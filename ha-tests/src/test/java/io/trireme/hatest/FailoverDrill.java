@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -100,7 +102,7 @@ final class FailoverDrill {
           released = r.isPresent() ? r.getAsLong() - unpausedAt : 0;
         }
         cluster.awaitStoreLeader(cluster.nodes(), PROGRESS);
-        await().atMost(PROGRESS).until(() -> client.ackedAfter(Micros.now() - 5_000_000) >= 10);
+        await().atMost(PROGRESS).until(() -> client.ackedAfter(Micros.now() - 10_000_000) >= 3);
         awaitSingleOwner(watch);
       } finally {
         client.close();
@@ -131,18 +133,17 @@ final class FailoverDrill {
 
   /** Waits until exactly one node holds the VIP and has held it alone for a second; returns it. */
   private static String awaitSingleOwner(VipWatch watch) {
-    List<String> last = new ArrayList<>();
-    long[] since = {0};
+    AtomicReference<List<String>> last = new AtomicReference<>(List.of());
+    AtomicLong since = new AtomicLong();
     await().atMost(PROGRESS).pollInterval(Duration.ofMillis(100)).until(() -> {
       List<String> now = watch.holdersNow(MAX_SAMPLE_GAP_MICROS);
-      if (now.size() != 1 || !now.equals(last)) {
-        last.clear();
-        last.addAll(now);
-        since[0] = Micros.now();
+      if (now.size() != 1 || !now.equals(last.get())) {
+        last.set(now);
+        since.set(Micros.now());
         return false;
       }
-      return Micros.now() - since[0] >= 1_000_000;
+      return Micros.now() - since.get() >= 1_000_000;
     });
-    return last.get(0);
+    return last.get().get(0);
   }
 }

@@ -25,6 +25,13 @@ public interface StoreServer extends AutoCloseable {
 
   boolean isLeader();
 
+  /**
+   * Milliseconds since this member last heard from enough members to form a majority (itself included):
+   * a leader counts follower replies, a follower its leader's RPCs; {@link Long#MAX_VALUE} when it has no leader.
+   * A node uses it to decide whether it is in contact with a store quorum (the VIP health gate).
+   */
+  long quorumContactAgeMillis();
+
   /** The last applied store revision on this member. */
   long revision();
 

@@ -7,6 +7,9 @@ import io.trireme.node.config.ConfigException;
 import io.trireme.node.config.HostPort;
 import io.trireme.node.probe.ClusterProbe;
 import io.trireme.node.probe.ClusterStatus;
+import io.trireme.node.probe.NodeStatusProbe;
+import io.trireme.node.config.NodeConfig;
+import io.trireme.node.config.StatusSection;
 import io.trireme.node.probe.Target;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -18,7 +21,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code trireme status}: what the cluster's members report about themselves. */
-@Command(name = "status", mixinStandardHelpOptions = true, description = "Show members, store leader, raft term, revision and health.")
+@Command(name = "status", mixinStandardHelpOptions = true, description = "Show members, store leader, raft term, revision, VIP owner and health.")
 public final class StatusCommand implements Callable<Integer> {
 
   static final class Source {
@@ -51,7 +54,8 @@ public final class StatusCommand implements Callable<Integer> {
     try (ClusterProbe probe = new ClusterProbe(targets, timeout)) {
       status = probe.probe(true);
     }
-    StatusReport.of(status).print(System.out);
+    List<NodeStatusProbe.Answer> nodes = NodeStatusProbe.probe(statusEndpoints(targets), timeout);
+    StatusReport.of(status, nodes).print(System.out);
     return status.leaderId().isPresent() ? 0 : 1;
   }
 
@@ -62,6 +66,19 @@ public final class StatusCommand implements Callable<Integer> {
     }
     Path dir = source != null && source.dir != null ? source.dir : Path.of(".trireme");
     return new LocalCluster(ClusterLayout.load(dir)).targets();
+  }
+
+  /** Each node's status endpoint: from its node.yaml with --dir, else port 2381 on the member's host. */
+  private List<HostPort> statusEndpoints(List<Target> targets) {
+    if (source == null || source.endpoints == null) {
+      try {
+        Path dir = source != null && source.dir != null ? source.dir : Path.of(".trireme");
+        return ClusterLayout.load(dir).nodes().stream().map(NodeConfig::statusListen).toList();
+      } catch (ConfigException | IOException e) {
+        // fall through to the defaults
+      }
+    }
+    return targets.stream().map(t -> new HostPort(t.clientAddress().host(), StatusSection.DEFAULT_PORT)).toList();
   }
 
   /** Accepts {@code host:port} and etcdctl-style {@code http://host:port}. */

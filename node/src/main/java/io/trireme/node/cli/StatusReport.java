@@ -2,6 +2,7 @@ package io.trireme.node.cli;
 
 import io.trireme.node.probe.ClusterStatus;
 import io.trireme.node.probe.MemberReport;
+import io.trireme.node.probe.NodeStatusProbe;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +17,11 @@ record StatusReport(List<Row> summary, List<String> header, List<List<String>> t
   record Row(String label, String value) {}
 
   static StatusReport of(ClusterStatus status) {
+    return of(status, List.of());
+  }
+
+  /** With the nodes' own status answers: adds the VIP owner and each node's VIP role. */
+  static StatusReport of(ClusterStatus status, List<NodeStatusProbe.Answer> nodes) {
     List<Row> summary = new ArrayList<>();
     summary.add(new Row("members", status.members().size() + " (" + status.reachableCount() + " reachable)"));
     summary.add(new Row("store leader", status.leader()
@@ -23,9 +29,10 @@ record StatusReport(List<Row> summary, List<String> header, List<List<String>> t
         .orElse(status.leaderName().map(n -> n + " (not probed)").orElse("none"))));
     summary.add(new Row("raft term", String.valueOf(status.raftTerm())));
     summary.add(new Row("revision", String.valueOf(status.revision())));
+    if (!nodes.isEmpty()) summary.add(new Row("VIP", vipSummary(nodes)));
 
     List<String> header = List.of("NAME", "ID", "CLIENT URL", "REACHABLE", "ROLE", "RAFT TERM", "RAFT INDEX",
-        "REVISION", "HEALTH");
+        "REVISION", "VIP", "HEALTH");
     List<List<String>> rows = new ArrayList<>();
     for (MemberReport m : status.members()) {
       boolean up = m.reachable();
@@ -38,9 +45,35 @@ record StatusReport(List<Row> summary, List<String> header, List<List<String>> t
           up ? String.valueOf(m.status().raftTerm()) : "-",
           up ? String.valueOf(m.status().raftIndex()) : "-",
           up ? String.valueOf(m.status().revision()) : "-",
+          vipRole(m.target().name(), nodes),
           health(m)));
     }
     return new StatusReport(List.copyOf(summary), header, List.copyOf(rows));
+  }
+
+  private static String vipSummary(List<NodeStatusProbe.Answer> nodes) {
+    String address = nodes.stream().map(a -> a.vip("frontend")).flatMap(java.util.Optional::stream).findFirst()
+        .orElse("?");
+    List<String> holders = nodes.stream().filter(a -> a.vip("holds").map(Boolean::parseBoolean).orElse(false))
+        .map(a -> a.status().path("name").asText()).toList();
+    if (holders.size() > 1) return address + " held by " + String.join(" AND ", holders) + " (more than one owner!)";
+    if (holders.size() == 1) return address + " owned by " + holders.get(0);
+    boolean disabled = nodes.stream().filter(NodeStatusProbe.Answer::answered)
+        .allMatch(a -> a.vip("state").map("DISABLED"::equals).orElse(true));
+    return disabled ? "none (no VIP configured; clients use a node's load balancer)" : address + " not held by any node";
+  }
+
+  /** "owner", "backup", "init", "disabled" or "-" (no answer), with the failing health checks if any. */
+  private static String vipRole(String node, List<NodeStatusProbe.Answer> nodes) {
+    return nodes.stream().filter(a -> a.answered() && node.equals(a.status().path("name").asText())).findFirst()
+        .map(a -> {
+          String role = a.vip("holds").map(Boolean::parseBoolean).orElse(false) ? "owner"
+              : a.vip("state").map(s -> s.toLowerCase(java.util.Locale.ROOT)).orElse("-");
+          List<String> failing = new ArrayList<>();
+          a.status().path("vip").path("failingChecks").forEach(f -> failing.add(f.asText()));
+          return failing.isEmpty() ? role : role + " (failing: " + String.join(",", failing) + ")";
+        })
+        .orElse("-");
   }
 
   private static String health(MemberReport m) {

@@ -9,6 +9,7 @@ import io.trireme.node.cluster.LocalCluster;
 import io.trireme.node.cluster.NodeLauncher;
 import io.trireme.node.config.ConfigException;
 import io.trireme.node.config.MemberEntry;
+import io.trireme.node.config.VipSection;
 import io.trireme.node.probe.EtcdEndpoint;
 import io.trireme.node.probe.MemberReport;
 import io.trireme.node.probe.Readiness;
@@ -42,6 +43,10 @@ public final class UpCommand implements Callable<Integer> {
   @Option(names = "--addresses", split = ",", paramLabel = "<ip>",
       description = "loopback addresses of a new cluster's nodes (default: 127.0.0.11, .12, ...)")
   List<String> addresses;
+
+  @Option(names = "--vip", paramLabel = "<ip>",
+      description = "loopback VIP of a new cluster (default: 127.0.0.100)")
+  String vip;
 
   @Option(names = "--detach", description = "return once the cluster has a leader and the apiserver in admin.conf is ready, leaving it running")
   boolean detach;
@@ -125,8 +130,8 @@ public final class UpCommand implements Callable<Integer> {
    * @return null on success, otherwise what failed
    */
   private static String writeAdminConf(LocalCluster cluster, Path file, long deadline) throws InterruptedException {
-    // The first node's apiserver for now; with the LB/VIP wiring this becomes the VIP, https://127.0.0.100:16443.
-    String server = "https://" + cluster.layout().nodes().get(0).apiServerListen();
+    // the VIP frontend: the load balancer of whichever node owns the VIP
+    String server = "https://" + cluster.layout().clientFrontend();
     Optional<CertifiedKey> ca = Optional.empty();
     String why = "no member answered";
     while (ca.isEmpty()) {
@@ -171,6 +176,11 @@ public final class UpCommand implements Callable<Integer> {
         throw new IllegalArgumentException(dir + " already holds a cluster on other addresses; edit its node.yaml"
             + " files or use another --dir");
       }
+      if (vip != null && !vip.equals(existing.nodes().get(0).vip() == null ? null
+          : existing.nodes().get(0).vip().addressOrDefault())) {
+        throw new IllegalArgumentException(dir + " already holds a cluster with another VIP; edit its node.yaml"
+            + " files or use another --dir");
+      }
       System.out.println("reusing the cluster in " + existing.dir());
       return existing;
     }
@@ -178,7 +188,7 @@ public final class UpCommand implements Callable<Integer> {
     if (nodes != null && nodes != ips.size()) {
       throw new IllegalArgumentException("--nodes " + nodes + " but " + ips.size() + " --addresses");
     }
-    ClusterLayout fresh = ClusterLayout.plan(dir, ips);
+    ClusterLayout fresh = ClusterLayout.plan(dir, ips, vip == null ? VipSection.DEFAULT_ADDRESS : vip);
     fresh.writeConfigs();
     System.out.println("created a " + ips.size() + "-node cluster in " + fresh.dir());
     return fresh;
@@ -210,7 +220,8 @@ public final class UpCommand implements Callable<Integer> {
   private static void printUsage(LocalCluster cluster, String leader, Path kubeconfig) {
     String endpoints = cluster.layout().members().stream().map(MemberEntry::clientAddress).map(Object::toString)
         .collect(Collectors.joining(","));
-    System.out.println("cluster is up: " + cluster.layout().nodes().size() + " nodes, store leader " + leader);
+    System.out.println("cluster is up: " + cluster.layout().nodes().size() + " nodes, store leader " + leader
+        + ", clients at https://" + cluster.layout().clientFrontend());
     System.out.println("etcd endpoints: " + endpoints);
     System.out.println("try: ETCDCTL_API=3 etcdctl --endpoints=" + endpoints + " member list");
     System.out.println("     trireme status --dir " + cluster.layout().dir());

@@ -27,13 +27,23 @@ public final class AddressCheck {
     return problems;
   }
 
-  /** As {@link #unavailable(List)}, plus each node's apiserver address. */
+  /**
+   * As {@link #unavailable(List)}, plus each node's apiserver, load balancer and status addresses and the VIP
+   * frontend (another cluster on the same VIP would win it or lose it at random).
+   */
   public static List<String> unavailableFor(ClusterLayout layout) {
     List<String> problems = unavailable(layout.members());
     for (var node : layout.nodes()) {
-      HostPort hp = node.apiServerListen();
-      String problem = tryBind(hp);
-      if (problem != null) problems.add(node.name() + " apiserver " + hp + ": " + problem);
+      for (var entry : java.util.Map.of("apiserver", node.apiServerListen(), "lb", node.lbListen(),
+          "status", node.statusListen()).entrySet()) {
+        String problem = tryBind(entry.getValue());
+        if (problem != null) problems.add(node.name() + " " + entry.getKey() + " " + entry.getValue() + ": " + problem);
+      }
+    }
+    HostPort vip = layout.nodes().get(0).vipFrontend();
+    if (vip != null) {
+      String problem = tryBind(vip);
+      if (problem != null) problems.add("VIP " + vip + ": " + problem);
     }
     return problems;
   }

@@ -16,6 +16,11 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
@@ -81,6 +86,38 @@ public record AdminKubeconfig(String server, CertifiedKey ca, CertifiedKey clien
 
   /** An HTTP client that trusts the cluster CA and presents the admin certificate. */
   public HttpClient httpClient(Duration connectTimeout) {
+    return httpClient(ca.certificate(), client, connectTimeout);
+  }
+
+  /** What a client needs from an admin.conf: the server URL and an HTTP client with its credentials. */
+  public record Client(String server, HttpClient http) {}
+
+  /** Reads an {@code admin.conf} written by {@link #write} back into a {@link Client}. */
+  public static Client read(Path kubeconfig, Duration connectTimeout) throws IOException {
+    JsonNode root = new ObjectMapper(new YAMLFactory()).readTree(kubeconfig.toFile());
+    JsonNode cluster = root.path("clusters").path(0).path("cluster");
+    JsonNode user = root.path("users").path(0).path("user");
+    String server = cluster.path("server").asText(null);
+    if (server == null) throw new IOException(kubeconfig + ": no clusters[0].cluster.server");
+    try {
+      X509Certificate caCert = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(
+          new java.io.ByteArrayInputStream(unb64(cluster, "certificate-authority-data", kubeconfig)
+              .getBytes(StandardCharsets.UTF_8)));
+      CertifiedKey admin = CertifiedKey.fromPem(unb64(user, "client-certificate-data", kubeconfig),
+          unb64(user, "client-key-data", kubeconfig));
+      return new Client(server, httpClient(caCert, admin, connectTimeout));
+    } catch (GeneralSecurityException | IllegalArgumentException e) {
+      throw new IOException(kubeconfig + ": bad credentials: " + e.getMessage(), e);
+    }
+  }
+
+  private static String unb64(JsonNode node, String field, Path file) throws IOException {
+    String v = node.path(field).asText(null);
+    if (v == null) throw new IOException(file + ": no " + field);
+    return new String(Base64.getDecoder().decode(v), StandardCharsets.UTF_8);
+  }
+
+  private static HttpClient httpClient(X509Certificate caCert, CertifiedKey client, Duration connectTimeout) {
     try {
       KeyStore keys = KeyStore.getInstance("PKCS12");
       keys.load(null, null);
@@ -90,7 +127,7 @@ public record AdminKubeconfig(String server, CertifiedKey ca, CertifiedKey clien
       kmf.init(keys, pass);
       KeyStore trust = KeyStore.getInstance("PKCS12");
       trust.load(null, null);
-      trust.setCertificateEntry("ca", ca.certificate());
+      trust.setCertificateEntry("ca", caCert);
       TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       tmf.init(trust);
       SSLContext ssl = SSLContext.getInstance("TLS");

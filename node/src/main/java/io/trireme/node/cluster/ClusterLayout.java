@@ -8,7 +8,10 @@ import io.trireme.node.config.NodeConfigFile;
 import io.trireme.node.config.StoreSection;
 import java.io.IOException;
 import java.nio.file.Files;
+import io.trireme.node.config.VipSection;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.Base64;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -37,8 +40,19 @@ public record ClusterLayout(Path dir, List<NodeConfig> nodes) {
     return out;
   }
 
-  /** A fresh cluster: nodes {@code node1..nodeN} on the given addresses with the default ports. */
+  /** A fresh cluster on the default VIP 127.0.0.100. */
   public static ClusterLayout plan(Path dir, List<String> addresses) {
+    return plan(dir, addresses, VipSection.DEFAULT_ADDRESS);
+  }
+
+  /**
+   * A fresh cluster: nodes {@code node1..nodeN} on the given addresses with the default ports, the VIP on
+   * {@code vip} (loopback mode) with a new random advert key shared by all nodes.
+   */
+  public static ClusterLayout plan(Path dir, List<String> addresses, String vip) {
+    byte[] key = new byte[24];
+    new SecureRandom().nextBytes(key);
+    VipSection vipSection = VipSection.loopback(vip, Base64.getEncoder().encodeToString(key));
     Path abs = dir.toAbsolutePath().normalize();
     List<MemberEntry> members = new ArrayList<>();
     for (int i = 0; i < addresses.size(); i++) {
@@ -47,8 +61,9 @@ public record ClusterLayout(Path dir, List<NodeConfig> nodes) {
     }
     List<NodeConfig> nodes = members.stream()
         .map(m -> new NodeConfig(m.name(), abs.resolve(m.name()),
-            StoreSection.listening(m.clientAddress(), m.raftAddress()), members))
+            StoreSection.listening(m.clientAddress(), m.raftAddress()), members).withVip(vipSection))
         .toList();
+    nodes.forEach(NodeConfig::vipConfig); // a bad VIP is an error now, not when the nodes start
     return new ClusterLayout(abs, nodes);
   }
 
@@ -73,9 +88,19 @@ public record ClusterLayout(Path dir, List<NodeConfig> nodes) {
     }
   }
 
-  /** Writes every node's {@code node.yaml}. */
+  /** Writes every node's {@code node.yaml}, readable only by its owner (it holds the VIP advert key). */
   public void writeConfigs() throws IOException {
     for (NodeConfig n : nodes) NodeConfigFile.write(configFile(n), n);
+  }
+
+  /**
+   * Where clients reach the cluster: the VIP frontend of the first node that has one, else the first node's
+   * load balancer frontend (a single-node cluster elects no VIP).
+   */
+  public HostPort clientFrontend() {
+    NodeConfig first = nodes.get(0);
+    HostPort vip = first.vipFrontend();
+    return vip != null && first.vipConfig() != null ? vip : first.lbListen();
   }
 
   public Path nodeDir(NodeConfig node) {

@@ -54,10 +54,10 @@ public final class NodeConfigFile {
     if (raw == null) throw new ConfigException(origin + ": empty file");
     Path base = origin.toAbsolutePath().getParent();
     NodeConfig config = raw.dataDir().isAbsolute() || base == null ? raw
-        : new NodeConfig(raw.name(), base.resolve(raw.dataDir()).normalize(), raw.store(), raw.members(),
-            raw.apiserver());
+        : raw.withDataDir(base.resolve(raw.dataDir()).normalize());
     try {
       config.storeConfig();
+      config.vipConfig();
     } catch (IllegalArgumentException e) {
       throw new ConfigException(origin + ": " + e.getMessage(), e);
     }
@@ -72,10 +72,13 @@ public final class NodeConfigFile {
     }
   }
 
-  /** Writes {@code config} to {@code file} atomically (temp file + rename). */
+  /** Writes {@code config} to {@code file} atomically (temp file + rename), readable by its owner only. */
   public static void write(Path file, NodeConfig config) throws IOException {
     Files.createDirectories(file.toAbsolutePath().getParent());
     Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    Files.deleteIfExists(tmp);
+    Files.createFile(tmp, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
     Files.writeString(tmp, toYaml(config));
     Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
   }

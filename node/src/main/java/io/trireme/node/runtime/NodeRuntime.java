@@ -18,7 +18,11 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -27,8 +31,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One running node: writes its pid, starts its components in order and stops them in reverse order.
- * Today that is the store, then the apiserver (over an in-process channel to the store, with the cluster CA
- * agreed through the store); the load balancer, VIP agent and leader-only services come later.
+ * The store, the apiserver (over an in-process channel to the store, with the cluster CA agreed through the
+ * store), the status endpoint, then the load balancer and the VIP agent; leader-only services come later.
  */
 public final class NodeRuntime implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(NodeRuntime.class);
@@ -36,8 +40,6 @@ public final class NodeRuntime implements AutoCloseable {
   private final NodeConfig config;
   private final PidFile pidFile;
   private final long pid = ProcessHandle.current().pid();
-  /** The VIP the serving certificate also names (the LB/VIP wiring binds it later). */
-  public static final String VIP = "127.0.0.100";
   /** How long a starting node waits for the store to agree on the cluster CA. */
   static final Duration CA_TIMEOUT = Duration.ofSeconds(60);
   /** This node's copy of the agreed cluster CA, under its data dir. */
@@ -47,6 +49,10 @@ public final class NodeRuntime implements AutoCloseable {
   private StoreServer store;
   private ManagedChannel apiStoreChannel;
   private ApiServer apiServer;
+  private CertifiedKey ca;
+  private final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private StatusServer statusServer;
+  private Frontend frontend;
 
   private NodeRuntime(NodeConfig config) {
     this.config = config;
@@ -74,15 +80,18 @@ public final class NodeRuntime implements AutoCloseable {
     store = StoreServer.start(storeConfig);
     LOG.info("ready: etcd API listening on {}", storeConfig.selfMember().clientUrl());
     startApiServer();
+    statusServer = StatusServer.start(config.statusListen(), this::status, metrics);
+    frontend = Frontend.start(config, store, ca.certificate(), metrics);
+    LOG.info("ready: load balancer on {} -> apiservers {}", HostPort.of(frontend.lbAddress()), config.apiServers());
   }
 
   private void startApiServer() throws IOException {
     apiStoreChannel = store.inProcessChannel();
     Pki pki = new Pki(Clock.systemUTC());
-    CertifiedKey ca = clusterCa(pki);
+    ca = clusterCa(pki);
     HostPort listen = config.apiServerListen();
     ApiServerConfig apiConfig = ApiServerConfig.of(config.name(), listen.host(), listen.port(), ClusterCa.of(ca),
-        servingNames(listen.host()));
+        servingNames(listen.host(), config));
     if (config.apiserver() != null && config.apiserver().tokenFile() != null) {
       apiConfig = apiConfig.withTokenFile(config.apiserver().tokenFile());
     }
@@ -122,13 +131,58 @@ public final class NodeRuntime implements AutoCloseable {
   }
 
   /** SANs of the serving certificate: every name a client may use to reach this node's apiserver. */
-  static List<String> servingNames(String listenHost) {
+  static List<String> servingNames(String listenHost, NodeConfig config) {
     Set<String> names = new LinkedHashSet<>();
     names.add(listenHost);
-    names.addAll(List.of("127.0.0.1", "localhost", VIP, "kubernetes", "kubernetes.default",
+    names.add(config.self().clientAddress().host());
+    if (config.vip() != null) names.add(config.vip().addressOrDefault());
+    names.addAll(List.of("127.0.0.1", "localhost", "kubernetes", "kubernetes.default",
         "kubernetes.default.svc", "kubernetes.default.svc.cluster.local"));
     names.remove("0.0.0.0");
     return List.copyOf(names);
+  }
+
+  /** What {@code GET /status} answers: this node's own view of the store, apiserver, load balancer and VIP. */
+  Map<String, Object> status() {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("name", config.name());
+    out.put("pid", pid);
+    StoreServer s = store;
+    if (s != null) {
+      Map<String, Object> st = new LinkedHashMap<>();
+      st.put("role", s.isLeader() ? "leader" : s.leaderName().isPresent() ? "follower" : "no leader");
+      st.put("leader", s.leaderName().orElse(null));
+      st.put("revision", s.revision());
+      long age = s.quorumContactAgeMillis();
+      st.put("quorumContactAgeMs", age == Long.MAX_VALUE ? null : age);
+      out.put("store", st);
+    }
+    ApiServer api = apiServer;
+    if (api != null) {
+      out.put("apiserver", Map.of("address", HostPort.of(api.address()).toString(), "bootstrapped",
+          api.bootstrapped()));
+    }
+    Frontend f = frontend;
+    if (f != null) {
+      Map<String, Object> lb = new LinkedHashMap<>();
+      lb.put("listen", HostPort.of(f.lbAddress()).toString());
+      lb.put("activeConnections", f.activeConnections());
+      lb.put("backends", f.backends().stream().map(b -> Map.of("address", b.address().toString(),
+          "state", b.state().name(), "activeConnections", b.activeConnections())).toList());
+      out.put("lb", lb);
+      Map<String, Object> vip = new LinkedHashMap<>();
+      vip.put("address", config.vip() == null ? null : config.vip().addressOrDefault());
+      vip.put("frontend", config.vipFrontend() == null ? null : config.vipFrontend().toString());
+      f.vip().ifPresentOrElse(agent -> {
+        vip.put("state", agent.state().role().name());
+        vip.put("holds", agent.holdsVip());
+        vip.put("owner", Frontend.name(agent.owner()));
+        vip.put("priority", config.vipPriority());
+      }, () -> vip.put("state", "DISABLED"));
+      vip.put("failingChecks", f.health().failing());
+      out.put("vip", vip);
+    }
+    return out;
   }
 
   public StoreServer store() {
@@ -150,6 +204,15 @@ public final class NodeRuntime implements AutoCloseable {
   public synchronized void close() {
     if (stopped.getCount() == 0) return;
     try {
+      if (frontend != null) {
+        LOG.info("stopping VIP agent and load balancer {}", config.name());
+        frontend.close();
+        frontend = null;
+      }
+      if (statusServer != null) {
+        statusServer.close();
+        statusServer = null;
+      }
       if (apiServer != null) {
         LOG.info("stopping apiserver {}", config.name());
         apiServer.close();

@@ -52,4 +52,37 @@ class StatusReportTest {
     assertThat(out).contains("store leader  none");
     assertThat(out).contains("no leader").contains("unhealthy: DEADLINE_EXCEEDED");
   }
+
+  private static io.trireme.node.probe.NodeStatusProbe.Answer node(String name, String state, boolean holds,
+      String... failing) throws Exception {
+    String json = """
+        {"name": "%s", "vip": {"frontend": "127.0.0.100:16443", "state": "%s", "holds": %s, "failingChecks": [%s]}}
+        """.formatted(name, state, holds, failing.length == 0 ? "" : "\"" + String.join("\",\"", failing) + "\"");
+    return new io.trireme.node.probe.NodeStatusProbe.Answer(new HostPort("127.0.0.1", 2381),
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(json), null);
+  }
+
+  @Test
+  void print_withNodeAnswers_showsVipOwnerAndEachNodesRole() throws Exception {
+    ClusterStatus status = new ClusterStatus(List.of(member("node1", 17, 17, null), member("node2", 18, 17, null)));
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    StatusReport.of(status, List.of(node("node1", "MASTER", true), node("node2", "BACKUP", false, "store-quorum")))
+        .print(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+    String out = bytes.toString(StandardCharsets.UTF_8);
+
+    assertThat(out).contains("VIP           127.0.0.100:16443 owned by node1");
+    assertThat(out.lines().filter(l -> l.startsWith("node1"))).singleElement().asString().contains(" owner ");
+    assertThat(out.lines().filter(l -> l.startsWith("node2"))).singleElement().asString()
+        .contains("backup (failing: store-quorum)");
+  }
+
+  @Test
+  void print_twoHolders_isShownAsAnError() throws Exception {
+    ClusterStatus status = new ClusterStatus(List.of(member("node1", 17, 17, null), member("node2", 18, 17, null)));
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    StatusReport.of(status, List.of(node("node1", "MASTER", true), node("node2", "MASTER", true)))
+        .print(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+
+    assertThat(bytes.toString(StandardCharsets.UTF_8)).contains("held by node1 AND node2 (more than one owner!)");
+  }
 }

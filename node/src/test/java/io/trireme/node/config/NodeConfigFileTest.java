@@ -166,4 +166,83 @@ class NodeConfigFileTest {
     assertThat(set.apiserver().tokenFile()).isEqualTo(Path.of("/etc/trireme/tokens.csv"));
     assertThat(NodeConfigFile.parse(NodeConfigFile.toYaml(set), ORIGIN)).isEqualTo(set);
   }
+
+  private static final String VIP_KEY = "0123456789abcdef0123";
+
+  private static NodeConfig withSections(String sections) throws ConfigException {
+    return NodeConfigFile.parse("name: node2\ndataDir: /d\nstore: {}\n" + MEMBERS + sections, ORIGIN);
+  }
+
+  @Test
+  void vipSection_ipMode_buildsUnicastVipConfigToTheOtherMembers() throws Exception {
+    NodeConfig c = withSections("""
+        lb: {listen: 127.0.0.12:17443, balance: leastconn}
+        status: {listen: 127.0.0.12:9381}
+        vip:
+          address: 172.28.0.100
+          mode: ip
+          interface: eth0
+          prefixLength: 16
+          port: 5000
+          vrid: 7
+          advertInterval: 200ms
+          preempt: false
+          authKey: %s
+        """.formatted(VIP_KEY));
+
+    var v = c.vipConfig();
+    assertThat(v.mode()).isEqualTo(io.trireme.vip.VipConfig.Mode.IP);
+    assertThat(v.iface()).isEqualTo("eth0");
+    assertThat(v.prefixLength()).isEqualTo(16);
+    assertThat(v.vrid()).isEqualTo(7);
+    assertThat(v.priority()).isEqualTo(150);
+    assertThat(v.preempt()).isFalse();
+    assertThat(v.advertInterval()).isEqualTo(Duration.ofMillis(200));
+    assertThat(v.bind()).isEqualTo(new java.net.InetSocketAddress("127.0.0.12", 5000));
+    assertThat(v.peers()).containsExactly(new java.net.InetSocketAddress("127.0.0.11", 5000),
+        new java.net.InetSocketAddress("127.0.0.13", 5000));
+    assertThat(c.lbListen()).isEqualTo(new HostPort("127.0.0.12", 17443));
+    assertThat(c.vipFrontend()).isEqualTo(new HostPort("172.28.0.100", 17443));
+    assertThat(c.statusListen()).isEqualTo(new HostPort("127.0.0.12", 9381));
+    assertThat(c.apiServers()).containsExactly(new HostPort("127.0.0.11", 6443), new HostPort("127.0.0.12", 6443),
+        new HostPort("127.0.0.13", 6443));
+    assertThat(NodeConfigFile.toYaml(c)).contains("interface: eth0").doesNotContain("iface");
+  }
+
+  @Test
+  void vipSection_defaults_loopbackOn127_0_0_100_prioritiesSpacedByPosition() throws Exception {
+    NodeConfig c = withSections("vip: {authKey: " + VIP_KEY + "}\n");
+
+    assertThat(c.vipConfig().mode()).isEqualTo(io.trireme.vip.VipConfig.Mode.LOOPBACK);
+    assertThat(c.vipConfig().vip().getHostAddress()).isEqualTo("127.0.0.100");
+    assertThat(c.vipFrontend()).isEqualTo(new HostPort("127.0.0.100", 16443));
+    assertThat(c.lbListen()).isEqualTo(new HostPort("127.0.0.12", 16443));
+    assertThat(c.statusListen()).isEqualTo(new HostPort("127.0.0.12", 2381));
+    var layout = io.trireme.node.cluster.ClusterLayout.plan(Path.of("/tmp/c"),
+        java.util.List.of("127.0.0.11", "127.0.0.12", "127.0.0.13"));
+    assertThat(layout.nodes()).extracting(NodeConfig::vipPriority).containsExactly(250, 150, 50);
+    String key = layout.nodes().get(0).vip().authKey();
+    assertThat(key).hasSizeGreaterThanOrEqualTo(32);
+    assertThat(layout.nodes()).extracting(n -> n.vip().authKey()).containsOnly(key);
+    assertThat(io.trireme.node.cluster.ClusterLayout.plan(Path.of("/tmp/c"), java.util.List.of("127.0.0.11"))
+        .nodes().get(0).vip().authKey()).isNotEqualTo(key);
+  }
+
+  @Test
+  void vipSection_badValues_areClearErrors() {
+    assertThatThrownBy(() -> withSections("vip: {authKey: short}\n")).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("vip.authKey is required and must have at least 16 characters");
+    assertThatThrownBy(() -> withSections("vip: {authKey: " + VIP_KEY + ", mode: ip, address: 10.0.0.5}\n"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("mode ip needs iface");
+    assertThatThrownBy(() -> withSections("vip: {authKey: " + VIP_KEY + ", mode: arp}\n"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("vip.mode must be loopback or ip");
+    assertThatThrownBy(() -> withSections("vip: {authKey: " + VIP_KEY + ", address: 10.0.0.5}\n"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("mode loopback needs a VIP in 127.0.0.0/8");
+    assertThatThrownBy(() -> withSections("vip: {authKey: " + VIP_KEY + ", vrid: 300}\n"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("vrid must be 1..255");
+    assertThatThrownBy(() -> withSections("vip: {authKey: " + VIP_KEY + ", iface: eth0}\n"))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("unknown key 'iface'");
+    assertThatThrownBy(() -> withSections("lb: {balance: random}\n")).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("lb.balance must be roundrobin or leastconn");
+  }
 }

@@ -46,7 +46,11 @@ class KubectlProcessIT {
   void adminConf_worksAgainstEveryNode_writesAreSeenEverywhere_andSurviveAKilledNode() throws Exception {
     assertThat(kubeconfig).exists();
     assertThat(Files.readString(kubeconfig)).contains("certificate-authority-data:")
-        .contains("client-certificate-data:").contains("server: https://127.0.1.41:6443");
+        .contains("client-certificate-data:").contains("server: https://127.0.1.49:16443");
+    Cmd.Result viaVip = Cmd.run(List.of("kubectl", "--kubeconfig", kubeconfig.toString(), "get", "ns", "-o", "name"),
+        env, null, KUBECTL_TIMEOUT);
+    assertThat(viaVip.ok()).as("%s", viaVip).isTrue();
+    assertThat(viaVip.out()).contains("namespace/default");
 
     for (String address : ADDRESSES) {
       Cmd.Result ns = kubectl(address, "get", "ns", "-o", "name");

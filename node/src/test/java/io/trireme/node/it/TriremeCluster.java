@@ -64,7 +64,7 @@ final class TriremeCluster implements AutoCloseable {
   Cmd.Result upAgain() {
     if (reference) return startEtcd();
     Cmd.Result r = trireme("up", "--detach", "--timeout", "150", "--dir", dir.toString(), "--addresses",
-        String.join(",", addresses));
+        String.join(",", addresses), "--vip", vip());
     if (!r.ok()) throw new AssertionError("trireme up failed: " + r);
     return r;
   }
@@ -78,6 +78,17 @@ final class TriremeCluster implements AutoCloseable {
 
   Path dir() {
     return dir;
+  }
+
+  /**
+   * This cluster's own loopback VIP, beside its nodes so that test clusters never share one: the first address
+   * with the last octet's units replaced by 9 (127.0.1.41 -> 127.0.1.49).
+   */
+  String vip() {
+    String first = addresses.get(0);
+    int dot = first.lastIndexOf('.');
+    int last = Integer.parseInt(first.substring(dot + 1));
+    return first.substring(0, dot + 1) + (last / 10 * 10 + 9);
   }
 
   List<String> nodes() {

@@ -46,7 +46,7 @@ class UpDownIT {
     Path out = dir.resolve("up.out");
     Files.createDirectories(dir);
     up = Cmd.background(List.of(TriremeCluster.root().resolve("bin/trireme").toString(), "up", "--timeout", "150",
-        "--dir", dir.toString(), "--addresses", String.join(",", ADDRESSES)), Map.of(), out);
+        "--dir", dir.toString(), "--addresses", String.join(",", ADDRESSES), "--vip", "127.0.1.39"), Map.of(), out);
     await("cluster up in the foreground").atMost(TriremeCluster.UP_TIMEOUT).pollInterval(Duration.ofMillis(500))
         .until(() -> Files.readString(out).contains("running in the foreground") || !up.isAlive());
     assertThat(up.isAlive()).as("up exited early:\n%s", Files.readString(out)).isTrue();
@@ -66,7 +66,7 @@ class UpDownIT {
   @Test
   void down_isIdempotent_andUpReusesTheDirectory() throws Exception {
     Cmd.Result first = trireme("up", "--detach", "--timeout", "150", "--dir", dir.toString(), "--addresses",
-        String.join(",", ADDRESSES));
+        String.join(",", ADDRESSES), "--vip", "127.0.1.39");
     assertThat(first.ok()).as("%s", first).isTrue();
     assertThat(first.out()).contains("created a 3-node cluster").contains("cluster is up");
     long pid = Long.parseLong(Files.readString(dir.resolve("node2/pid")).trim());

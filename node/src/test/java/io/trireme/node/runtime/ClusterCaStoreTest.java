@@ -78,8 +78,13 @@ class ClusterCaStoreTest {
 
   @Test
   void servingNames_coverNodeLoopbackVipAndKubernetesNames() {
-    assertThat(NodeRuntime.servingNames("127.0.1.41")).containsExactly("127.0.1.41", "127.0.0.1", "localhost",
-        "127.0.0.100", "kubernetes", "kubernetes.default", "kubernetes.default.svc",
+    var layout = io.trireme.node.cluster.ClusterLayout.plan(java.nio.file.Path.of("/tmp/x"),
+        java.util.List.of("127.0.1.41", "127.0.1.42"), "127.0.1.100");
+    assertThat(NodeRuntime.servingNames("127.0.1.41", layout.nodes().get(0))).containsExactly("127.0.1.41",
+        "127.0.1.100", "127.0.0.1", "localhost", "kubernetes", "kubernetes.default", "kubernetes.default.svc",
+        "kubernetes.default.svc.cluster.local");
+    assertThat(NodeRuntime.servingNames("0.0.0.0", layout.nodes().get(1))).containsExactly("127.0.1.42",
+        "127.0.1.100", "127.0.0.1", "localhost", "kubernetes", "kubernetes.default", "kubernetes.default.svc",
         "kubernetes.default.svc.cluster.local");
   }
 }

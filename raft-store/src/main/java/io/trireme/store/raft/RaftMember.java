@@ -30,6 +30,7 @@ import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
 import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
@@ -215,6 +216,43 @@ public final class RaftMember implements AutoCloseable {
   public Optional<String> leader() {
     RaftPeerId id = info().getLeaderId();
     return id == null ? Optional.empty() : Optional.of(id.toString());
+  }
+
+  /**
+   * Milliseconds since this member last had evidence that a majority of the group is reachable: on the leader the
+   * age of the freshest reply from enough followers to form a majority with itself; on a follower the age of the
+   * last RPC from its leader or a candidate; on a candidate the time since it last heard a leader;
+   * {@link Long#MAX_VALUE} on a stopped member. Reads Ratis' role info, cheap enough to poll every few tens of
+   * milliseconds.
+   */
+  public long quorumContactAgeMillis() {
+    RoleInfoProto role;
+    try {
+      role = server.getDivision(group.getGroupId()).getInfo().getRoleInfoProto();
+    } catch (IOException | RuntimeException e) {
+      return Long.MAX_VALUE;
+    }
+    int voters = group.getPeers().size();
+    switch (role.getRole()) {
+      case LEADER -> {
+        int needed = voters / 2; // followers needed besides this leader for a majority
+        if (needed == 0) return 0;
+        long[] ages = role.getLeaderInfo().getFollowerInfoList().stream()
+            .mapToLong(f -> f.getLastRpcElapsedTimeMs()).sorted().toArray();
+        return ages.length < needed ? Long.MAX_VALUE : ages[needed - 1];
+      }
+      case FOLLOWER -> {
+        // updated by appends and by vote requests: during an election on the majority side it stays fresh
+        return role.hasFollowerInfo() ? role.getFollowerInfo().getLeaderInfo().getLastRpcElapsedTimeMs()
+            : Long.MAX_VALUE;
+      }
+      case CANDIDATE -> {
+        return role.getCandidateInfo().getLastLeaderElapsedTimeMs();
+      }
+      default -> {
+        return Long.MAX_VALUE;
+      }
+    }
   }
 
   public long term() {

@@ -160,6 +160,11 @@ public final class RaftStoreServer implements StoreServer {
   }
 
   @Override
+  public long quorumContactAgeMillis() {
+    return raft.quorumContactAgeMillis();
+  }
+
+  @Override
   public long revision() {
     return stateMachine.read(s -> s.revision());
   }

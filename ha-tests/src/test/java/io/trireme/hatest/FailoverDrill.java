@@ -23,7 +23,7 @@ final class FailoverDrill {
   /** Samples further apart than this leave a hole: nothing is claimed about the time in between. */
   static final long MAX_SAMPLE_GAP_MICROS = 300_000;
   /** Waits of a drill are about progress on a shared, often loaded 2-core machine, not about speed. */
-  private static final Duration PROGRESS = Duration.ofSeconds(120);
+  private static final Duration PROGRESS = Duration.ofSeconds(180);
 
   /**
    * What one drill saw.
@@ -72,13 +72,15 @@ final class FailoverDrill {
       LOG.info("drill {}: VIP owner {}", fault.name(), victim);
 
       long faultAt;
-      long healedAt;
+      long healedAt = -1;
       long vipMovedAt;
       long released = -1;
+      boolean injected = false;
       ClientLoop client = new ClientLoop(fault.name(), writes::put, Duration.ofMillis(50), 100_000);
       try {
         await().atMost(PROGRESS).until(() -> client.acked().size() >= 10);
         faultAt = Micros.now();
+        injected = true;
         fault.inject(victim);
         LOG.info("drill {}: fault injected into {}", fault.name(), victim);
         await().atMost(PROGRESS).until(() -> watch.firstHeldByOtherAfter(owner, faultAt).isPresent());
@@ -106,14 +108,13 @@ final class FailoverDrill {
         awaitSingleOwner(watch);
       } finally {
         client.close();
+        if (injected && healedAt < 0) healQuietly(fault, victim); // leave the cluster whole for the next drill
       }
       Map<String, List<VipWatch.Sample>> samples = watch.samples();
       List<Ownership.Overlap> overlaps = Ownership.overlaps(samples, MAX_SAMPLE_GAP_MICROS, excluded);
       long hole = Ownership.longestHole(samples, fault instanceof Fault.CutOff ? excluded
           : List.of(new Ownership.Excluded(owner, faultAt, healedAt)));
-      String newOwner = samples.entrySet().stream()
-          .filter(e -> e.getValue().stream().anyMatch(s -> s.holds() && s.micros() == vipMovedAt))
-          .map(Map.Entry::getKey).findFirst().orElse("?");
+      String newOwner = watch.holderAt(vipMovedAt);
       Map<String, Map<String, String>> missing = new TreeMap<>();
       Map<String, String> expected = new TreeMap<>();
       client.acked().forEach((k, v) -> expected.put(ApiWrites.STORE_PREFIX + k, v));
@@ -128,6 +129,15 @@ final class FailoverDrill {
       LOG.info(result.summary());
       overlaps.forEach(o -> LOG.warn("drill {}: {}", fault.name(), o));
       return result;
+    }
+  }
+
+  private static void healQuietly(Fault fault, NodeContainer node) {
+    try {
+      fault.heal(node);
+      LOG.info("drill {}: {} healed after a failed drill", fault.name(), node);
+    } catch (Exception e) {
+      LOG.warn("drill {}: could not heal {}: {}", fault.name(), node, e.toString());
     }
   }
 

@@ -36,7 +36,7 @@ sealed interface Fault {
       return "pause";
     }
 
-    public void inject(NodeContainer node) {
+    public void inject(NodeContainer node) throws InterruptedException {
       node.pause();
     }
 

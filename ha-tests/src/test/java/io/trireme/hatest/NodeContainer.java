@@ -2,6 +2,7 @@ package io.trireme.hatest;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.command.InspectContainerResponse;
+import com.github.dockerjava.api.exception.InternalServerErrorException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -51,9 +52,20 @@ final class NodeContainer {
     docker.killContainerCmd(id()).withSignal("KILL").exec();
   }
 
-  /** {@code docker pause}: every process of the container is frozen (its kernel network state is not). */
-  void pause() {
-    docker.pauseContainerCmd(id()).exec();
+  /**
+   * {@code docker pause}: every process of the container is frozen (its kernel network state is not). The cgroup
+   * freezer can fail to settle on a busy machine ("unable to freeze"); runc thaws again then, so it is retried.
+   */
+  void pause() throws InterruptedException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        docker.pauseContainerCmd(id()).exec();
+        return;
+      } catch (InternalServerErrorException e) {
+        if (attempt == 5 || !String.valueOf(e.getMessage()).contains("freeze")) throw e;
+        Thread.sleep(200); // let the busy processes get past what kept them from freezing
+      }
+    }
   }
 
   void unpause() {

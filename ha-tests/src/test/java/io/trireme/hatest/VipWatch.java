@@ -18,13 +18,19 @@ import org.testcontainers.DockerClientFactory;
  */
 final class VipWatch implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(VipWatch.class);
-  /** One bash process per node; it forks only {@code ip} per sample and sleeps with a builtin read timeout. */
+  /**
+   * One bash process per node; it forks only {@code ip} per sample and sleeps with a builtin read timeout. Each
+   * line carries the time before and after {@code ip} ran: on a loaded machine {@code ip} can take a long time,
+   * and the addresses it printed were read somewhere in between.
+   */
   private static final String LOOP = "f=$(mktemp -u); mkfifo \"$f\"; exec 9<>\"$f\"; rm -f \"$f\"; "
-      + "while :; do a=$(ip -4 -o addr show dev eth0 2>&1); echo \"@ $EPOCHREALTIME ${a//$'\\n'/ | }\"; "
-      + "read -t 0.05 -u 9 || :; done";
+      + "while :; do t=$EPOCHREALTIME; a=$(ip -4 -o addr show dev eth0 2>&1); "
+      + "echo \"@ $t $EPOCHREALTIME ${a//$'\\n'/ | }\"; read -t 0.05 -u 9 || :; done";
 
-  /** One look at a node's eth0. */
-  record Sample(long micros, boolean holds) {}
+  /**
+   * One look at a node's eth0, taken at some moment between {@code before} and {@code after} (µs).
+   */
+  record Sample(long before, long after, boolean holds) {}
 
   private final String vip;
   private final DockerClient docker = DockerClientFactory.instance().client();
@@ -43,8 +49,10 @@ final class VipWatch implements AutoCloseable {
     loops.put(node.name(), Exec.stream(docker, node.id(), line -> {
       if (!line.startsWith("@ ")) return;
       int sp = line.indexOf(' ', 2);
-      if (sp < 0) return;
-      Sample s = new Sample(Micros.parseEpochRealtime(line.substring(2, sp)), line.indexOf(needle, sp) >= 0);
+      int sp2 = sp < 0 ? -1 : line.indexOf(' ', sp + 1);
+      if (sp2 < 0) return;
+      Sample s = new Sample(Micros.parseEpochRealtime(line.substring(2, sp)),
+          Micros.parseEpochRealtime(line.substring(sp + 1, sp2)), line.indexOf(needle, sp2) >= 0);
       synchronized (this) {
         samples.get(node.name()).add(s);
       }
@@ -74,24 +82,34 @@ final class VipWatch implements AutoCloseable {
     samples.forEach((name, list) -> {
       if (!list.isEmpty()) {
         Sample last = list.get(list.size() - 1);
-        if (last.holds() && now - last.micros() <= maxAgeMicros) out.add(name);
+        if (last.holds() && now - last.after() <= maxAgeMicros) out.add(name);
       }
     });
     out.sort(null);
     return out;
   }
 
-  /** The first sample at or after {@code micros} in which a node other than {@code except} holds the VIP. */
+  /**
+   * By when (at the latest) a node other than {@code except} was seen holding the VIP, in the first such sample
+   * taken after {@code micros}.
+   */
   synchronized OptionalLong firstHeldByOtherAfter(String except, long micros) {
     return samples.entrySet().stream().filter(e -> !e.getKey().equals(except))
-        .flatMap(e -> e.getValue().stream()).filter(s -> s.holds() && s.micros() >= micros)
-        .mapToLong(Sample::micros).min();
+        .flatMap(e -> e.getValue().stream()).filter(s -> s.holds() && s.before() >= micros)
+        .mapToLong(Sample::after).min();
   }
 
-  /** The first sample of {@code node} at or after {@code micros} without the VIP. */
+  /** By when (at the latest) {@code node} was seen without the VIP, in its first such sample after {@code micros}. */
   synchronized OptionalLong firstReleasedAfter(String node, long micros) {
-    return samples.getOrDefault(node, List.of()).stream().filter(s -> !s.holds() && s.micros() >= micros)
-        .mapToLong(Sample::micros).min();
+    return samples.getOrDefault(node, List.of()).stream().filter(s -> !s.holds() && s.before() >= micros)
+        .mapToLong(Sample::after).min();
+  }
+
+  /** The node whose sample ending at {@code after} showed the VIP. */
+  synchronized String holderAt(long after) {
+    return samples.entrySet().stream()
+        .filter(e -> e.getValue().stream().anyMatch(s -> s.holds() && s.after() == after))
+        .map(Map.Entry::getKey).findFirst().orElse("?");
   }
 
   @Override

@@ -47,9 +47,11 @@ final class FailoverDrill {
 
     String summary() {
       return String.format("MEASURED drill %s: owner %s -> %s, VIP on the new owner after %s, %s, client outage %s, "
-              + "%d writes failed, %d acknowledged, %d two-owner overlaps, longest sampling hole %s", fault, owner,
-          newOwner, Micros.ms(vipMoved), released < 0 ? "-" : "old owner without the VIP after " + Micros.ms(released),
-          Micros.ms(outage), failedWrites, ackedWrites, overlaps.size(), Micros.ms(longestHole));
+              + "%d writes failed, %d acknowledged (missing afterwards: %s), %d two-owner overlaps, longest sampling hole %s",
+          fault, owner, newOwner, Micros.ms(vipMoved),
+          released < 0 ? "-" : "old owner without the VIP after " + Micros.ms(released), Micros.ms(outage),
+          failedWrites, ackedWrites, missing.isEmpty() ? "none" : missing.keySet() + " " + missing.values().stream()
+              .mapToInt(Map::size).sum(), overlaps.size(), Micros.ms(longestHole));
     }
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -76,13 +77,16 @@ class VipFailoverDrillIT {
     assertCommon(r);
   }
 
+  /** All of them, so one failing check does not hide the others. */
   private static void assertCommon(FailoverDrill.Result r) {
-    assertThat(r.overlaps()).as("moments with two VIP owners").isEmpty();
-    assertThat(r.newOwner()).isNotEqualTo(r.owner());
-    assertThat(r.vipMoved()).as("µs until the VIP was on another node").isLessThan(VIP_BUDGET);
-    assertThat(r.outage()).as("µs of client outage through the VIP").isLessThan(OUTAGE_BUDGET);
-    assertThat(r.missing()).as("acknowledged writes missing, per node").isEmpty();
-    assertThat(r.longestHole()).as("longest sampling hole (µs): the owner check must have looked often enough")
-        .isLessThan(5_000_000L);
+    SoftAssertions.assertSoftly(soft -> {
+      soft.assertThat(r.overlaps()).as("moments with two VIP owners").isEmpty();
+      soft.assertThat(r.newOwner()).isNotEqualTo(r.owner());
+      soft.assertThat(r.vipMoved()).as("µs until the VIP was on another node").isLessThan(VIP_BUDGET);
+      soft.assertThat(r.outage()).as("µs of client outage through the VIP").isLessThan(OUTAGE_BUDGET);
+      soft.assertThat(r.missing()).as("acknowledged writes missing, per node").isEmpty();
+      soft.assertThat(r.longestHole()).as("longest sampling hole (µs): the owner check must have looked often enough")
+          .isLessThan(5_000_000L);
+    });
   }
 }

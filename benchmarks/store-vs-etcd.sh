@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Store benchmark, side by side on this machine: a three-member etcd (Debian's `etcd`, 127.0.0.1-3,
+# Store benchmark, side by side on this machine: a three-member etcd (Debian's `etcd`, 127.0.0.51-53,
 # default timings) and a three-node Trireme (`bin/trireme up`, 127.0.0.41-43), each fresh per run,
 # driven by the same StoreBench (put, range, watch, leader failover) plus `etcdctl check perf`.
 # Prints a table of medians with ratios Trireme/etcd and writes it to
@@ -14,6 +14,8 @@
 #   --check-perf-load L etcdctl check perf load, or none                                (default m)
 #   --results DIR       where the Markdown and JSON lines go                            (default benchmarks/results)
 #   --trireme-jar JAR   the node jar to run                               (default node/target/trireme.jar)
+#   --warmup S          unmeasured warm-up before each load phase, both systems         (default 20)
+#                       (a long-running server is measured warm: the JVM's JIT needs ~15 s of load)
 # The Trireme jar and launcher are copied into the work directory first, so a rebuild of the checkout
 # during the run cannot pull classes out from under the running nodes.
 # Every process the script starts is stopped on exit, failure or Ctrl-C.
@@ -21,7 +23,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/.." && pwd)
-runs=1 duration=20 trials=5 systems=etcd,trireme load=m results=$root/benchmarks/results
+runs=1 duration=20 trials=5 systems=etcd,trireme load=m results=$root/benchmarks/results warmup=20
 trireme_jar=$root/node/target/trireme.jar
 extra=()
 while [[ $# -gt 0 ]]; do
@@ -33,16 +35,18 @@ while [[ $# -gt 0 ]]; do
     --check-perf-load) load=$2; shift 2 ;;
     --results) results=$2; shift 2 ;;
     --trireme-jar) trireme_jar=$2; shift 2 ;;
+    --warmup) warmup=$2; shift 2 ;;
     --) shift; extra=("$@"); break ;;
-    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
     *) echo "unknown option $1 (try --help)" >&2; exit 2 ;;
   esac
 done
 [[ $runs =~ ^[1-9][0-9]*$ ]] || { echo "--runs must be a positive number" >&2; exit 2; }
+[[ $warmup =~ ^[0-9]+$ ]] || { echo "--warmup must be a number of seconds" >&2; exit 2; }
 [[ $trials =~ ^[1-9][0-9]*$ ]] || { echo "--trials must be a positive number" >&2; exit 2; }
 [[ $load =~ ^(s|m|l|xl|none)$ ]] || { echo "--check-perf-load must be s, m, l, xl or none" >&2; exit 2; }
 
-ETCD_ENDPOINTS=127.0.0.1:2379,127.0.0.2:2379,127.0.0.3:2379
+ETCD_ENDPOINTS=127.0.0.51:2379,127.0.0.52:2379,127.0.0.53:2379
 TRIREME_ADDRESSES=127.0.0.41,127.0.0.42,127.0.0.43
 TRIREME_ENDPOINTS=127.0.0.41:2379,127.0.0.42:2379,127.0.0.43:2379
 
@@ -86,7 +90,8 @@ trap cleanup EXIT
 trap 'log interrupted; exit 130' INT TERM
 
 log "building the benchmark"
-(cd "$root" && mvn -B -q -o -pl benchmarks -am install -DskipTests) >&2
+# package, never install: ~/.m2 is shared, and the benchmark needs no other module of this checkout
+(cd "$root" && mvn -B -q -o -pl benchmarks package -DskipTests) >&2
 (cd "$root" && mvn -B -q -o -pl benchmarks dependency:build-classpath -Dmdep.outputFile="$work/classpath" >/dev/null)
 cp="$root/benchmarks/target/classes:$(cat "$work/classpath")"
 
@@ -160,15 +165,15 @@ measure() {
   local part=$work/part.txt
   echo "$system run $run: load average at start $(cut -d' ' -f1-3 /proc/loadavg)" >>"$report"
   log "$system run $run: load phases, $duration s each (load average $(cut -d' ' -f1-3 /proc/loadavg))"
-  bench --endpoints "$endpoints" --duration "$duration" --system "$system" --run "$run" --out "$jsonl" \
-    "${extra[@]}" >"$part" || log "$system run $run: load phases FAILED (see the log above)"
+  bench --endpoints "$endpoints" --duration "$duration" --warmup "$warmup" --system "$system" --run "$run" \
+    --out "$jsonl" "${extra[@]}" >"$part" || log "$system run $run: load phases FAILED (see the log above)"
   cat "$part" >>"$report"; cat "$part"
   check_perf "$system" "$run" "$endpoints"
   if [[ $load != none ]]; then
     # etcd 3.4's reads fall several-fold once check perf has deleted its keys: measure reads again
     log "$system run $run: linearizable reads after check perf"
-    bench --endpoints "$endpoints" --duration "$duration" --system "$system" --run "$run" --out "$jsonl" \
-      "${extra[@]}" --phases range-lin --lin-clients 64 --phase-suffix @after-check-perf >"$part" \
+    bench --endpoints "$endpoints" --duration "$duration" --warmup "$warmup" --system "$system" --run "$run" \
+      --out "$jsonl" "${extra[@]}" --phases range-lin --lin-clients 64 --phase-suffix @after-check-perf >"$part" \
       || log "$system run $run: reads after check perf FAILED (see the log above)"
     cat "$part" >>"$report"; cat "$part"
   fi
@@ -229,14 +234,14 @@ java -cp "$cp" io.trireme.bench.CompareResults --baseline etcd --candidate trire
 {
   echo "# Store benchmark: Trireme vs etcd ($stamp UTC)"
   echo
-  echo "Produced by \`benchmarks/store-vs-etcd.sh --runs $runs --duration $duration --trials $trials${extra:+ -- ${extra[*]}}\`"
+  echo "Produced by \`benchmarks/store-vs-etcd.sh --runs $runs --duration $duration --warmup $warmup --trials $trials${extra:+ -- ${extra[*]}}\`"
   echo "on $(nproc) cores ($(uname -r)); $(etcd --version 2>/dev/null | head -1); $(java -version 2>&1 | head -1);"
   echo "trireme commit $(cd "$root" && git rev-parse --short HEAD 2>/dev/null || echo unknown)"
   if [[ -f $work/trireme-root/node/target/trireme.jar ]]; then
     echo "(node jar built $(date -u -r "$work/trireme-root/node/target/trireme.jar" '+%Y-%m-%d %H:%M') UTC)."
   fi
   echo "The machine is shared: the load average at the start and end of every run is in the raw output."
-  echo "Both clusters: three members on loopback (etcd 127.0.0.1-3, Trireme 127.0.0.41-43), fresh per run;"
+  echo "Both clusters: three members on loopback (etcd 127.0.0.51-53, Trireme 127.0.0.41-43), fresh per run;"
   echo "one StoreBench client JVM on the same cores, one gRPC channel per endpoint, clients round-robin,"
   echo "256-byte values. Medians over runs (failover: over all trials) with [min-max] and sample count."
   echo

@@ -11,7 +11,12 @@ import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
+import io.trireme.apiserver.admission.LimitRanger;
 import io.trireme.apiserver.admission.NamespaceLifecycle;
+import io.trireme.apiserver.admission.ResourceQuotaEffect;
+import io.trireme.apiserver.admission.ServiceAccountAdmission;
+import io.trireme.apiserver.controlplane.DefaultServiceAccounts;
+import io.trireme.apiserver.registry.core.serviceaccount.ServiceAccountStrategy;
 import io.trireme.apiserver.auth.Authenticator;
 import io.trireme.apiserver.auth.TokenFile;
 import io.trireme.apiserver.discovery.Discovery;
@@ -29,11 +34,19 @@ import io.trireme.apiserver.registry.generic.Registry;
 import io.trireme.apiserver.registry.generic.ResourceSchema;
 import io.trireme.apiserver.registry.generic.ResourceStrategy;
 import io.trireme.apiserver.schema.FieldPruner;
+import io.trireme.apiserver.schema.OpenApiV2;
 import io.trireme.apiserver.schema.OpenApiV3;
 import io.trireme.apiserver.schema.ProtoTypes;
 import io.trireme.apiserver.registry.generic.WriteOptions;
+import io.trireme.apiserver.registry.generic.WriteEffect;
+import io.trireme.apiserver.registry.core.service.ServiceAllocation;
+import io.trireme.apiserver.registry.core.service.ServiceStrategy;
+import io.trireme.apiserver.registry.core.endpoints.EndpointsStrategy;
+import io.trireme.apiserver.registry.discovery.endpointslice.EndpointSliceStrategy;
+import io.trireme.apiserver.controlplane.KubernetesService;
 import io.trireme.apiserver.status.ApiException;
 import io.trireme.apiserver.storage.EtcdKv;
+import io.trireme.apiserver.storage.StoreHealth;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -68,7 +81,11 @@ public final class ApiServer implements AutoCloseable {
   private final ScheduledExecutorService scheduler;
   private final AtomicBoolean bootstrapped = new AtomicBoolean();
   private final CertifiedKey serving;
+  private final StoreHealth storeHealth;
+  private KubernetesService kubernetesService;
+  private DefaultServiceAccounts serviceAccounts;
   private EventLoopGroup boss;
+  private volatile io.netty.channel.Channel listener;
   private EventLoopGroup workers;
   private InetSocketAddress address;
   private volatile boolean closed;
@@ -87,11 +104,15 @@ public final class ApiServer implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    List<io.trireme.apiserver.registry.generic.Admission> admission = List.of(new NamespaceLifecycle(kv));
-    for (ResourceStrategy s : Resources.all(clock)) {
+    List<io.trireme.apiserver.registry.generic.Admission> admission = List.of(new NamespaceLifecycle(kv),
+        new ServiceAccountAdmission(kv), new LimitRanger(kv));
+    List<WriteEffect> effects = List.of(new ServiceAllocation(kv, config.serviceRange(), config.nodePortRange()),
+        new ResourceQuotaEffect(kv));
+    this.storeHealth = new StoreHealth(store, config.storeTimeout().toMillis());
+    for (ResourceStrategy s : Resources.all(clock, storeHealth)) {
       ResourceSchema schema = ProtoTypes.kind(s.info().apiVersion(), s.info().kind())
           .<ResourceSchema>map(d -> obj -> FieldPruner.prune(obj, d)).orElse(ResourceSchema.ANY);
-      registry.register(new GenericStore(s, schema, kv, clock, admission, scheduler,
+      registry.register(new GenericStore(s, schema, kv, clock, admission, effects, scheduler,
           config.bookmarkInterval().toMillis()));
     }
     this.serving = new Pki(clock).issueServing(config.ca(), config.servingNames(), Duration.ofDays(365));
@@ -125,9 +146,10 @@ public final class ApiServer implements AutoCloseable {
         "healthz", new HealthEndpoint("healthz", List.of(ping, etcd, boot)),
         "livez", new HealthEndpoint("livez", List.of(ping, etcd)),
         "readyz", new HealthEndpoint("readyz", List.of(ping, etcd, boot)));
+    OpenApiV3 openApi = new OpenApiV3(registry);
     ApiHandler handler = new ApiHandler(new ApiHandler.Services(new Authenticator(tokens),
         new Discovery(registry), new ResourceHandler(registry, writeCondition, clock), health,
-        ApiHandler.versionInfo(), new OpenApiV3(registry)));
+        ApiHandler.versionInfo(), openApi, new OpenApiV2(openApi)));
     boss = new NioEventLoopGroup(1);
     workers = new NioEventLoopGroup(2);
     io.netty.channel.Channel ch = new ServerBootstrap().group(boss, workers)
@@ -135,6 +157,7 @@ public final class ApiServer implements AutoCloseable {
         .childHandler(new ApiServerInitializer(ssl, config.maxBodyBytes(), handler))
         .bind(config.bindAddress(), config.port()).sync().channel();
     address = (InetSocketAddress) ch.localAddress();
+    listener = ch;
     LOG.info("{}: apiserver listening on https://{}:{}", config.nodeName(), address.getHostString(),
         address.getPort());
     bootstrap();
@@ -171,12 +194,33 @@ public final class ApiServer implements AutoCloseable {
       if (err == null) {
         bootstrapped.set(true);
         LOG.info("{}: bootstrap namespaces present", config.nodeName());
+        startKubernetesService();
       } else if (!closed) {
         LOG.warn("{}: bootstrap namespaces not created yet ({}); retrying", config.nodeName(),
             ApiException.of(err).getMessage());
         scheduler.schedule(this::bootstrap, 1, TimeUnit.SECONDS);
       }
     });
+  }
+
+  /** Starts this apiserver's master lease and the kubernetes Service / Endpoints reconciler. */
+  private synchronized void startKubernetesService() {
+    if (closed || kubernetesService != null) {
+      return;
+    }
+    KubernetesService.Stores stores = new KubernetesService.Stores(store(ServiceStrategy.INFO.group(),
+        ServiceStrategy.INFO.resource()), store("", EndpointsStrategy.INFO.resource()),
+        store(EndpointSliceStrategy.INFO.group(), EndpointSliceStrategy.INFO.resource()));
+    kubernetesService = new KubernetesService(config.nodeName(), kv, stores, config.advertiseAddress(),
+        address.getPort(), config.serviceRange().first(), config.masterLeaseTtl(), scheduler);
+    kubernetesService.start(config.masterLeaseTtl().dividedBy(3));
+    serviceAccounts = new DefaultServiceAccounts(config.nodeName(), store("", NamespaceStrategy.INFO.resource()),
+        store("", ServiceAccountStrategy.INFO.resource()), scheduler);
+    serviceAccounts.start();
+  }
+
+  private GenericStore store(String group, String resource) {
+    return registry.store(group, "v1", resource).orElseThrow();
   }
 
   public InetSocketAddress address() {
@@ -193,14 +237,32 @@ public final class ApiServer implements AutoCloseable {
     return bootstrapped.get();
   }
 
+  /**
+   * First step of a graceful stop: closes the listening socket, so load balancers get "connection refused" and
+   * send new connections to another apiserver at once, while the connections already open are still served
+   * until {@link #close()}.
+   */
+  public void stopAccepting() {
+    io.netty.channel.Channel ch = listener;
+    if (ch != null) {
+      ch.close().syncUninterruptibly();
+      LOG.info("{}: apiserver stopped accepting connections", config.nodeName());
+    }
+  }
+
   @Override
   public synchronized void close() {
     closed = true;
+    if (kubernetesService != null) {
+      kubernetesService.close();
+      serviceAccounts.close();
+    }
     if (boss != null) {
       boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
       workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
     scheduler.shutdownNow();
+    storeHealth.close();
     LOG.info("{}: apiserver stopped", config.nodeName());
   }
 }

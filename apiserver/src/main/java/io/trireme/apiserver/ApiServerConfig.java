@@ -1,6 +1,8 @@
 package io.trireme.apiserver;
 
 import io.trireme.apiserver.pki.ClusterCa;
+import io.trireme.apiserver.registry.core.service.ServiceAllocation.PortRange;
+import io.trireme.apiserver.registry.core.service.ServiceRange;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -18,10 +20,16 @@ import java.util.Objects;
  * @param maxBodyBytes     request bodies above this get 413 (Kubernetes uses 3 MiB)
  * @param storeTimeout     deadline of each store call
  * @param bookmarkInterval how often watches that allow bookmarks get one
+ * @param advertiseAddress the IPv4 address other apiservers and the {@code kubernetes} Endpoints know this one by
+ *                         (the bind address unless that is a wildcard)
+ * @param serviceRange     the ClusterIP range (kube-apiserver {@code --service-cluster-ip-range}, 10.96.0.0/12)
+ * @param nodePortRange    the NodePort range ({@code --service-node-port-range}, 30000-32767)
+ * @param masterLeaseTtl   TTL of this apiserver's {@code /registry/masterleases/<ip>} key (renewed every third)
  */
 public record ApiServerConfig(String nodeName, String bindAddress, int port, ClusterCa ca,
     List<String> servingNames, Path tokenFile, int maxBodyBytes, Duration storeTimeout,
-    Duration bookmarkInterval) {
+    Duration bookmarkInterval, String advertiseAddress, ServiceRange serviceRange, PortRange nodePortRange,
+    Duration masterLeaseTtl) {
   public static final int DEFAULT_PORT = 6443;
   public static final int DEFAULT_MAX_BODY = 3 * 1024 * 1024;
 
@@ -45,22 +53,46 @@ public record ApiServerConfig(String nodeName, String bindAddress, int port, Clu
         || bookmarkInterval.isZero()) {
       throw new IllegalArgumentException("storeTimeout and bookmarkInterval must be positive");
     }
+    Objects.requireNonNull(advertiseAddress, "advertiseAddress");
+    Objects.requireNonNull(serviceRange, "serviceRange");
+    Objects.requireNonNull(nodePortRange, "nodePortRange");
+    Objects.requireNonNull(masterLeaseTtl, "masterLeaseTtl");
+    if (masterLeaseTtl.toSeconds() < 3) {
+      throw new IllegalArgumentException("masterLeaseTtl must be at least 3 s");
+    }
   }
 
   /** Defaults for everything but where to listen, the CA and the SANs. */
   public static ApiServerConfig of(String nodeName, String bindAddress, int port, ClusterCa ca,
       List<String> servingNames) {
+    String advertise = bindAddress.equals("0.0.0.0") || bindAddress.equals("::") ? "127.0.0.1" : bindAddress;
     return new ApiServerConfig(nodeName, bindAddress, port, ca, servingNames, null, DEFAULT_MAX_BODY,
-        Duration.ofSeconds(10), Duration.ofSeconds(60));
+        Duration.ofSeconds(10), Duration.ofSeconds(60), advertise, ServiceRange.DEFAULT, new PortRange(30000, 32767),
+        Duration.ofSeconds(15));
+  }
+
+  public ApiServerConfig withAdvertiseAddress(String address) {
+    return new ApiServerConfig(nodeName, bindAddress, port, ca, servingNames, tokenFile, maxBodyBytes, storeTimeout,
+        bookmarkInterval, address, serviceRange, nodePortRange, masterLeaseTtl);
+  }
+
+  public ApiServerConfig withServiceRanges(ServiceRange ips, PortRange nodePorts) {
+    return new ApiServerConfig(nodeName, bindAddress, port, ca, servingNames, tokenFile, maxBodyBytes, storeTimeout,
+        bookmarkInterval, advertiseAddress, ips, nodePorts, masterLeaseTtl);
+  }
+
+  public ApiServerConfig withMasterLeaseTtl(Duration ttl) {
+    return new ApiServerConfig(nodeName, bindAddress, port, ca, servingNames, tokenFile, maxBodyBytes, storeTimeout,
+        bookmarkInterval, advertiseAddress, serviceRange, nodePortRange, ttl);
   }
 
   public ApiServerConfig withTokenFile(Path file) {
     return new ApiServerConfig(nodeName, bindAddress, port, ca, servingNames, file, maxBodyBytes, storeTimeout,
-        bookmarkInterval);
+        bookmarkInterval, advertiseAddress, serviceRange, nodePortRange, masterLeaseTtl);
   }
 
   public ApiServerConfig withBookmarkInterval(Duration interval) {
     return new ApiServerConfig(nodeName, bindAddress, port, ca, servingNames, tokenFile, maxBodyBytes,
-        storeTimeout, interval);
+        storeTimeout, interval, advertiseAddress, serviceRange, nodePortRange, masterLeaseTtl);
   }
 }

@@ -280,4 +280,193 @@ class KubectlIT {
     assertThat(ok("uncordon", "worker-1").out()).contains("node/worker-1 uncordoned");
     assertThat(ok("get", "node", "worker-1").out()).doesNotContain("SchedulingDisabled");
   }
+
+  @Test
+  void remainingKinds_applyThenGet_printKubeColumns() throws Exception {
+    Path file = home.resolve("kinds.yaml");
+    Files.writeString(file, """
+        apiVersion: apps/v1
+        kind: DaemonSet
+        metadata: {name: agent, namespace: kube-public}
+        spec:
+          selector: {matchLabels: {app: agent}}
+          template:
+            metadata: {labels: {app: agent}}
+            spec: {containers: [{name: a, image: busybox}]}
+        ---
+        apiVersion: apps/v1
+        kind: StatefulSet
+        metadata: {name: db, namespace: kube-public}
+        spec:
+          serviceName: db
+          replicas: 2
+          selector: {matchLabels: {app: db}}
+          template:
+            metadata: {labels: {app: db}}
+            spec: {containers: [{name: d, image: postgres:16}]}
+        ---
+        apiVersion: batch/v1
+        kind: Job
+        metadata: {name: once, namespace: kube-public}
+        spec:
+          template:
+            spec: {restartPolicy: Never, containers: [{name: j, image: busybox}]}
+        ---
+        apiVersion: batch/v1
+        kind: CronJob
+        metadata: {name: tick, namespace: kube-public}
+        spec:
+          schedule: "*/5 * * * *"
+          jobTemplate:
+            spec:
+              template:
+                spec: {restartPolicy: OnFailure, containers: [{name: t, image: busybox}]}
+        ---
+        apiVersion: policy/v1
+        kind: PodDisruptionBudget
+        metadata: {name: budget, namespace: kube-public}
+        spec:
+          minAvailable: 1
+          selector: {matchLabels: {app: db}}
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: Role
+        metadata: {name: reader, namespace: kube-public}
+        rules: [{apiGroups: [""], resources: [pods], verbs: [get, list]}]
+        ---
+        apiVersion: rbac.authorization.k8s.io/v1
+        kind: RoleBinding
+        metadata: {name: readers, namespace: kube-public}
+        roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: reader}
+        subjects: [{kind: User, name: alice}, {kind: ServiceAccount, name: default, namespace: kube-public}]
+        ---
+        apiVersion: v1
+        kind: LimitRange
+        metadata: {name: limits, namespace: kube-public}
+        spec:
+          limits: [{type: Container, max: {cpu: "2"}, min: {cpu: 100m}}]
+        ---
+        apiVersion: v1
+        kind: ResourceQuota
+        metadata: {name: quota, namespace: kube-public}
+        spec:
+          hard: {pods: "10"}
+        """);
+    String applied = ok("apply", "-f", file.toString()).out();
+    assertThat(applied).contains("daemonset.apps/agent created", "statefulset.apps/db created", "job.batch/once created",
+        "cronjob.batch/tick created", "poddisruptionbudget.policy/budget created",
+        "role.rbac.authorization.k8s.io/reader created", "rolebinding.rbac.authorization.k8s.io/readers created",
+        "limitrange/limits created", "resourcequota/quota created");
+    String ns = "-n=kube-public";
+    assertThat(ok("get", "ds", ns).out()).containsPattern("NAME\\s+DESIRED\\s+CURRENT\\s+READY\\s+UP-TO-DATE\\s+"
+        + "AVAILABLE\\s+NODE SELECTOR\\s+AGE").containsPattern("agent\\s+0\\s+0\\s+0\\s+0\\s+0\\s+<none>");
+    assertThat(ok("get", "sts", ns, "-o", "wide").out()).containsPattern("NAME\\s+READY\\s+AGE\\s+CONTAINERS\\s+IMAGES")
+        .containsPattern("db\\s+0/2\\s+\\S+\\s+d\\s+postgres:16");
+    assertThat(ok("scale", "sts", "db", ns, "--replicas=3").out()).contains("statefulset.apps/db scaled");
+    assertThat(ok("get", "jobs", ns).out()).containsPattern("NAME\\s+STATUS\\s+COMPLETIONS\\s+DURATION\\s+AGE")
+        .containsPattern("once\\s+Running\\s+0/1");
+    assertThat(ok("get", "job", "once", ns, "-o", "jsonpath={.spec.selector.matchLabels}").out())
+        .contains("batch.kubernetes.io/controller-uid");
+    assertThat(ok("get", "cj", ns).out()).containsPattern("NAME\\s+SCHEDULE\\s+TIMEZONE\\s+SUSPEND\\s+ACTIVE\\s+"
+        + "LAST SCHEDULE\\s+AGE").containsPattern("tick\\s+\\*/5 \\* \\* \\* \\*\\s+<none>\\s+False\\s+0\\s+<none>");
+    assertThat(ok("get", "pdb", ns).out()).containsPattern("NAME\\s+MIN AVAILABLE\\s+MAX UNAVAILABLE\\s+"
+        + "ALLOWED DISRUPTIONS\\s+AGE").containsPattern("budget\\s+1\\s+N/A\\s+0");
+    assertThat(ok("get", "rolebinding", ns, "-o", "wide").out()).containsPattern("NAME\\s+ROLE\\s+AGE\\s+USERS\\s+"
+        + "GROUPS\\s+SERVICEACCOUNTS").containsPattern("readers\\s+Role/reader\\s+\\S+\\s+alice\\s+"
+        + "kube-public:default");
+    assertThat(ok("get", "limitrange", "limits", ns, "-o", "jsonpath={.spec.limits[0].default.cpu} "
+        + "{.spec.limits[0].defaultRequest.cpu}").out()).isEqualTo("2 2");
+    assertThat(ok("get", "quota", ns).out()).containsPattern("NAME\\s+AGE\\s+REQUEST\\s+LIMIT");
+    String all = ok("get", "all", ns).out();
+    assertThat(all).contains("daemonset.apps/agent", "statefulset.apps/db", "job.batch/once", "cronjob.batch/tick");
+
+    assertThat(ok("create", "job", "manual", ns, "--image=busybox").out()).contains("job.batch/manual created");
+    assertThat(ok("create", "cronjob", "nightly", ns, "--image=busybox", "--schedule=0 3 * * *").out())
+        .contains("cronjob.batch/nightly created");
+    assertThat(ok("create", "clusterrole", "viewer", "--verb=get", "--resource=pods").out())
+        .contains("clusterrole.rbac.authorization.k8s.io/viewer created");
+    assertThat(ok("create", "clusterrolebinding", "viewers", "--clusterrole=viewer", "--group=devs").out())
+        .contains("clusterrolebinding.rbac.authorization.k8s.io/viewers created");
+    Kubectl.Result badCron = kubectl.run("create", "cronjob", "broken", ns, "--image=busybox", "--schedule=61 * * * *");
+    assertThat(badCron.exit()).isEqualTo(1);
+    assertThat(badCron.err()).contains("Invalid", "spec.schedule");
+    Kubectl.Result badRef = kubectl.run("patch", "rolebinding", "readers", ns, "--type=merge", "-p",
+        "{\"roleRef\":{\"name\":\"other\"}}");
+    assertThat(badRef.exit()).isEqualTo(1);
+    assertThat(badRef.err()).contains("cannot change roleRef");
+    ok("delete", "-f", file.toString());
+  }
+
+  @Test
+  void componentStatuses_reportTheStoreMembersAndMissingComponents() throws Exception {
+    String out = ok("get", "cs").out();
+    assertThat(out).containsPattern("NAME\\s+STATUS\\s+MESSAGE\\s+ERROR")
+        .containsPattern("etcd-0\\s+Healthy")
+        .containsPattern("scheduler\\s+Unhealthy\\s+.*does not run")
+        .containsPattern("controller-manager\\s+Unhealthy");
+    Kubectl.Result del = kubectl.run("delete", "cs", "etcd-0");
+    assertThat(del.exit()).isEqualTo(1);
+    assertThat(del.err()).contains("MethodNotAllowed");
+  }
+
+  @Test
+  void kubernetesService_andItsEndpointSlice_areListed() throws Exception {
+    assertThat(ok("get", "svc", "kubernetes").out()).containsPattern("kubernetes\\s+ClusterIP\\s+10\\.96\\.0\\.1\\s+"
+        + "<none>\\s+443/TCP");
+    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> kubectl.run("get",
+        "endpointslices").out().contains("kubernetes"));
+    assertThat(ok("get", "endpointslices").out()).containsPattern("NAME\\s+ADDRESSTYPE\\s+PORTS\\s+ENDPOINTS\\s+AGE")
+        .containsPattern("kubernetes\\s+IPv4\\s+" + api.address.getPort() + "\\s+127\\.0\\.0\\.1");
+    ok("create", "service", "nodeport", "web", "--tcp=80:8080");
+    String svc = ok("get", "svc", "web").out();
+    assertThat(svc).containsPattern("web\\s+NodePort\\s+10\\.\\d+\\.\\d+\\.\\d+\\s+<none>\\s+80:3\\d{4}/TCP");
+    ok("delete", "svc", "web");
+  }
+
+  @Test
+  void kubectl127_appliesWithDefaultValidation_andExplains_fromOpenApiV2Protobuf() throws Exception {
+    Path dir = Path.of(new java.io.File(Path.of("/usr/bin/kubectl").toRealPath().toString()).getParent());
+    Kubectl k = new Kubectl(dir.resolve("kubectl.1.27").toString(), home.resolve("kubeconfig"),
+        Files.createTempDirectory(home, "v2"));
+    Path file = home.resolve("v2.yaml");
+    String manifest = """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: old-client
+          namespace: kube-public
+        spec:
+          selector:
+            matchLabels: {app: old}
+          template:
+            metadata:
+              labels: {app: old}
+            spec:
+              containers:
+              - name: c
+                image: nginx:1.25
+                ports:
+                - containerPort: 80
+        """;
+    Files.writeString(file, manifest);
+    Kubectl.Result created = k.run("apply", "-f", file.toString());
+    assertThat(created.exit()).as(created.toString()).isZero();
+    assertThat(created.out()).contains("deployment.apps/old-client created");
+    Files.writeString(file, manifest.replace("nginx:1.25", "nginx:1.27"));
+    Kubectl.Result configured = k.run("apply", "-f", file.toString());
+    assertThat(configured.exit()).as(configured.toString()).isZero();
+    assertThat(configured.out()).contains("deployment.apps/old-client configured");
+    assertThat(ok("get", "deploy", "old-client", "-n", "kube-public", "-o",
+        "jsonpath={.spec.template.spec.containers[0].image} {.spec.template.spec.containers[0].ports[0].containerPort}")
+        .out()).isEqualTo("nginx:1.27 80");
+    Files.writeString(file, manifest.replace("name: old-client", "name: bogus").replace("selector:",
+        "bogusField: 1\n  selector:"));
+    Kubectl.Result bad = k.run("create", "-f", file.toString());
+    assertThat(bad.exit()).isEqualTo(1);
+    assertThat(bad.err()).contains("bogusField");
+    Kubectl.Result explain = k.run("explain", "deployment.spec.replicas");
+    assertThat(explain.exit()).as(explain.toString()).isZero();
+    assertThat(explain.out()).contains("replicas", "integer");
+    ok("delete", "deploy", "old-client", "-n", "kube-public");
+  }
 }

@@ -41,6 +41,8 @@ final class FrontendListeners {
     private final ChannelHandler initializer;
     private final TcpKeepAlive keepAlive;
     private final Map<InetSocketAddress, Listener> listeners = new LinkedHashMap<>();
+    /** Client connections of listeners released with {@code reset = false}: closed (FIN) by {@link #closeAll}. */
+    private final List<ChannelGroup> draining = new ArrayList<>();
 
     FrontendListeners(Transport transport, EventLoopGroup ioGroup, ChannelHandler initializer, TcpKeepAlive keepAlive) {
         this.transport = transport;
@@ -90,15 +92,27 @@ final class FrontendListeners {
      * connections that came in through it. Returns false if nothing listened there.
      */
     synchronized boolean unbind(InetSocketAddress bound) {
+        return unbind(bound, true);
+    }
+
+    /**
+     * Stops accepting on {@code bound}; with {@code reset} the client connections that came in through it are reset
+     * (RST) at once, without it they go on being proxied until {@link #closeAll} closes them normally (FIN).
+     */
+    synchronized boolean unbind(InetSocketAddress bound, boolean reset) {
         Listener listener = listeners.remove(bound);
         if (listener == null) {
             return false;
         }
         listener.channels().forEach(ch -> ch.close().syncUninterruptibly());
         if (listener.clients() != null) {
-            for (Channel client : listener.clients()) {
-                client.config().setOption(ChannelOption.SO_LINGER, 0);
-                client.close();
+            if (reset) {
+                for (Channel client : listener.clients()) {
+                    client.config().setOption(ChannelOption.SO_LINGER, 0);
+                    client.close();
+                }
+            } else {
+                draining.add(listener.clients());
             }
         }
         return true;
@@ -112,6 +126,10 @@ final class FrontendListeners {
         for (InetSocketAddress a : addresses()) {
             unbind(a);
         }
+        for (ChannelGroup clients : draining) {
+            clients.close().awaitUninterruptibly(1, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        draining.clear();
     }
 
     private ServerBootstrap bootstrap(EventLoopGroup group, ChannelGroup clients) {

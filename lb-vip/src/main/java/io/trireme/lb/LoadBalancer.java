@@ -122,6 +122,20 @@ public final class LoadBalancer implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops accepting on an address added with {@link #bind} but keeps the connections that came in through it:
+     * they go on being proxied until {@link #close()}, which ends them normally (FIN). For a planned hand-over of
+     * the VIP: requests in flight finish, and clients reconnect (to the new owner) when their connection closes.
+     */
+    public synchronized void release(InetSocketAddress bound) {
+        if (listeners == null || bound.equals(primary)) {
+            throw new IllegalArgumentException("lb " + name + ": " + bound + " is not an address added with bind()");
+        }
+        if (listeners.unbind(bound, false)) {
+            LOG.info("lb {}: stopped listening on {}; its connections stay until the LB closes", name, bound);
+        }
+    }
+
     /** The bound frontend address (useful with port 0). */
     public synchronized InetSocketAddress localAddress() {
         if (primary == null) {

@@ -122,6 +122,29 @@ class LoadBalancerIT {
         assertThat(other.bind(vip)).as("the address is free for the next owner").isEqualTo(vip);
     }
 
+    @Test
+    void extraListener_release_stopsAccepting_keepsItsClientsUntilClose_thenClosesThemNormally() throws Exception {
+        TagServer a = backend("a");
+        LoadBalancer lb = start(BalancingPolicy.ROUND_ROBIN, a);
+        InetSocketAddress vip = lb.bind(new InetSocketAddress("127.0.0.1", 0));
+        TestClient viaVip = new TestClient(vip);
+        cleanup.add(viaVip);
+        assertThat(viaVip.readLine()).isEqualTo("a");
+
+        lb.release(vip);
+
+        assertThat(viaVip.echo("in flight")).as("a released address's clients are still proxied").isEqualTo("in flight");
+        try (Socket refused = new Socket()) {
+            assertThatThrownBy(() -> refused.connect(vip, 5_000)).isInstanceOf(ConnectException.class);
+        }
+        LoadBalancer next = start(BalancingPolicy.ROUND_ROBIN, a);
+        assertThat(next.bind(vip)).as("the address is free for the next owner at once").isEqualTo(vip);
+
+        lb.close();
+
+        assertThat(viaVip.closedWithin(WAIT)).as("closed when the LB closes").isTrue();
+    }
+
     private void roundRobinSpreads(LoadBalancer lb) throws IOException {
         Map<String, Integer> seen = new HashMap<>();
         for (int i = 0; i < 9; i++) {

@@ -10,12 +10,25 @@ import io.trireme.apiserver.status.ApiException;
 import io.trireme.apiserver.storage.EtcdKv;
 import java.util.concurrent.CompletableFuture;
 
-/** NamespaceLifecycle: no new objects in a namespace that does not exist or is being terminated. */
+/**
+ * NamespaceLifecycle: no new objects in a namespace that does not exist or is being terminated, and the
+ * immortal namespaces (default, kube-system, kube-public) cannot be deleted.
+ */
 public final class NamespaceLifecycle implements Admission {
+  private static final java.util.Set<String> IMMORTAL = java.util.Set.of("default", "kube-system", "kube-public");
   private final EtcdKv kv;
 
   public NamespaceLifecycle(EtcdKv kv) {
     this.kv = kv;
+  }
+
+  @Override
+  public CompletableFuture<Void> admitDelete(ResourceInfo info, String namespace, String name) {
+    if (info.equals(NamespaceStrategy.INFO) && IMMORTAL.contains(name)) {
+      return CompletableFuture.failedFuture(ApiException.forbidden("", "namespaces", name,
+          "this namespace may not be deleted"));
+    }
+    return CompletableFuture.completedFuture(null);
   }
 
   @Override

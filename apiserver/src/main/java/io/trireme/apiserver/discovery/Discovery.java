@@ -15,8 +15,6 @@ import java.util.List;
  * ({@code apidiscovery.k8s.io} v2 and v2beta1 {@code APIGroupDiscoveryList}).
  */
 public final class Discovery {
-  public static final List<String> VERBS = List.of("create", "delete", "deletecollection", "get", "list",
-      "patch", "update", "watch");
   private static final List<String> STATUS_VERBS = List.of("get", "patch", "update");
   private static final JsonNodeFactory F = JsonNodeFactory.instance;
 
@@ -74,7 +72,7 @@ public final class Discovery {
       ResourceInfo i = s.info();
       ObjectNode r = rs.addObject().put("name", i.resource()).put("singularName", i.singular())
           .put("namespaced", i.namespaced()).put("kind", i.kind());
-      strings(r.putArray("verbs"), VERBS);
+      strings(r.putArray("verbs"), s.strategy().verbs());
       if (!i.shortNames().isEmpty()) {
         strings(r.putArray("shortNames"), i.shortNames());
       }
@@ -131,7 +129,7 @@ public final class Discovery {
     ObjectNode r = F.objectNode().put("resource", i.resource());
     kind(r.putObject("responseKind"), i);
     r.put("scope", i.namespaced() ? "Namespaced" : "Cluster").put("singularResource", i.singular());
-    strings(r.putArray("verbs"), VERBS);
+    strings(r.putArray("verbs"), strategy.verbs());
     if (!i.shortNames().isEmpty()) {
       strings(r.putArray("shortNames"), i.shortNames());
     }

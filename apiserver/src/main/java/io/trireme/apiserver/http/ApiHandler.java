@@ -13,6 +13,7 @@ import io.trireme.apiserver.auth.Authenticator;
 import io.trireme.apiserver.auth.UserInfo;
 import io.trireme.apiserver.discovery.Discovery;
 import io.trireme.apiserver.health.HealthEndpoint;
+import io.trireme.apiserver.schema.OpenApiV2;
 import io.trireme.apiserver.schema.OpenApiV3;
 import io.trireme.apiserver.status.ApiException;
 import java.net.InetSocketAddress;
@@ -41,7 +42,7 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
 
   /** What the handler serves; shared by every connection. */
   public record Services(Authenticator authenticator, Discovery discovery, ResourceHandler resources,
-      Map<String, HealthEndpoint> health, ObjectNode version, OpenApiV3 openApi) {}
+      Map<String, HealthEndpoint> health, ObjectNode version, OpenApiV3 openApi, OpenApiV2 openApiV2) {}
 
   private final Services services;
 
@@ -111,6 +112,9 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
       } else {
         services.resources().handle(ex, user.get(), segs.get(1), segs.get(2), segs.subList(3, segs.size()));
       }
+    } else if ((first.equals("openapi") && segs.size() == 2 && segs.get(1).equals("v2"))
+        || (first.equals("swagger-2.0.0.pb-v1") && segs.size() == 1)) {
+      ex.binary(200, services.openApiV2().document(), OpenApiV2.MEDIA_TYPE);
     } else if (first.equals("openapi") && segs.size() >= 2 && segs.get(1).equals("v3")) {
       if (segs.size() == 2) {
         ex.json(200, services.openApi().root(), Exchange.JSON);

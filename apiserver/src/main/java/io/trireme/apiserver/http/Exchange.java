@@ -85,6 +85,11 @@ final class Exchange {
     json(e.code(), e.toStatus(), JSON);
   }
 
+  /** A binary answer (the OpenAPI v2 protobuf). */
+  void binary(int code, byte[] data, String contentType) {
+    bytes(code, data, contentType);
+  }
+
   private void bytes(int code, byte[] data, String contentType) {
     if (!claim()) {
       return;

@@ -54,7 +54,7 @@ public final class ResourceHandler {
         throw ApiException.methodNotSupported(info.resource() + "/" + t.subresource(), ex.method.name());
       }
       ObjectNode body = Json.decodeObject(ex.headers.get(HttpHeaderNames.CONTENT_TYPE), ex.body);
-      answer(ex, 201, post.post(t.store(), t.namespace(), t.name(), body, w), t.store(), false);
+      answer(ex, 201, post.post(t.store(), registry, t.namespace(), t.name(), body, w), t.store(), false);
       return;
     }
     if (t.subresource().equals("scale") && t.store().strategy().hasScale() && t.name() != null) {

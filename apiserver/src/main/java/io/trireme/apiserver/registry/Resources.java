@@ -1,18 +1,31 @@
 package io.trireme.apiserver.registry;
 
+import io.trireme.apiserver.registry.apps.daemonset.DaemonSetStrategy;
 import io.trireme.apiserver.registry.apps.deployment.DeploymentStrategy;
 import io.trireme.apiserver.registry.apps.replicaset.ReplicaSetStrategy;
+import io.trireme.apiserver.registry.apps.statefulset.StatefulSetStrategy;
+import io.trireme.apiserver.registry.batch.cronjob.CronJobStrategy;
+import io.trireme.apiserver.registry.batch.job.JobStrategy;
 import io.trireme.apiserver.registry.coordination.lease.LeaseStrategy;
+import io.trireme.apiserver.registry.core.componentstatus.ComponentStatusStrategy;
 import io.trireme.apiserver.registry.core.configmap.ConfigMapStrategy;
 import io.trireme.apiserver.registry.core.endpoints.EndpointsStrategy;
 import io.trireme.apiserver.registry.core.event.EventStrategy;
+import io.trireme.apiserver.registry.core.limitrange.LimitRangeStrategy;
 import io.trireme.apiserver.registry.core.namespace.NamespaceStrategy;
 import io.trireme.apiserver.registry.core.node.NodeStrategy;
 import io.trireme.apiserver.registry.core.pod.PodStrategy;
+import io.trireme.apiserver.registry.core.resourcequota.ResourceQuotaStrategy;
 import io.trireme.apiserver.registry.core.secret.SecretStrategy;
 import io.trireme.apiserver.registry.core.service.ServiceStrategy;
 import io.trireme.apiserver.registry.core.serviceaccount.ServiceAccountStrategy;
+import io.trireme.apiserver.registry.discovery.endpointslice.EndpointSliceStrategy;
+import io.trireme.apiserver.registry.events.event.EventsV1Strategy;
 import io.trireme.apiserver.registry.generic.ResourceStrategy;
+import io.trireme.apiserver.registry.policy.poddisruptionbudget.PodDisruptionBudgetStrategy;
+import io.trireme.apiserver.registry.rbac.binding.RoleBindingStrategy;
+import io.trireme.apiserver.registry.rbac.role.RoleStrategy;
+import io.trireme.apiserver.storage.StoreHealth;
 import java.time.Clock;
 import java.util.List;
 
@@ -20,7 +33,8 @@ import java.util.List;
 public final class Resources {
   private Resources() {}
 
-  public static List<ResourceStrategy> all(Clock clock) {
+  /** @param storeHealth the store members' health for componentstatuses (null: none to report) */
+  public static List<ResourceStrategy> all(Clock clock, StoreHealth storeHealth) {
     return List.of(
         new NamespaceStrategy(),
         new ConfigMapStrategy(),
@@ -31,8 +45,22 @@ public final class Resources {
         new ServiceStrategy(),
         new EndpointsStrategy(),
         new EventStrategy(),
+        new LimitRangeStrategy(),
+        new ResourceQuotaStrategy(),
+        new ComponentStatusStrategy(storeHealth),
         new LeaseStrategy(),
         new DeploymentStrategy(),
-        new ReplicaSetStrategy());
+        new ReplicaSetStrategy(),
+        new StatefulSetStrategy(),
+        new DaemonSetStrategy(),
+        new JobStrategy(),
+        new CronJobStrategy(),
+        new PodDisruptionBudgetStrategy(),
+        new EndpointSliceStrategy(),
+        new EventsV1Strategy(),
+        RoleStrategy.role(),
+        RoleStrategy.clusterRole(),
+        RoleBindingStrategy.roleBinding(),
+        RoleBindingStrategy.clusterRoleBinding());
   }
 }

@@ -51,6 +51,11 @@ public final class OpenApiV3 {
     return root;
   }
 
+  /** The group/version document paths ({@code api/v1}, {@code apis/apps/v1}, ...), in registration order. */
+  public java.util.List<String> paths() {
+    return java.util.List.copyOf(documents.keySet());
+  }
+
   /** The document of {@code api/v1} or {@code apis/<group>/<version>}. */
   public Optional<ObjectNode> document(String path) {
     return Optional.ofNullable(documents.get(path));
@@ -68,10 +73,13 @@ public final class OpenApiV3 {
           + (info.namespaced() ? "/namespaces/{namespace}/" : "/") + info.resource();
       ObjectNode collection = paths.putObject(base);
       collection.set("get", op(info, "list", kindRef, false));
-      collection.set("post", op(info, "post", kindRef, true));
-      collection.set("delete", op(info, "deletecollection", kindRef, false));
       ObjectNode item = paths.putObject(base + "/{name}");
       item.set("get", op(info, "get", kindRef, false));
+      if (store.strategy().computed().isPresent()) {
+        continue;
+      }
+      collection.set("post", op(info, "post", kindRef, true));
+      collection.set("delete", op(info, "deletecollection", kindRef, false));
       item.set("put", op(info, "put", kindRef, true));
       item.set("patch", op(info, "patch", kindRef, true));
       item.set("delete", op(info, "delete", kindRef, false));

@@ -44,7 +44,10 @@ public final class ProtoTypes {
     return out;
   }
 
-  /** The proto package of an apiVersion: v1 → k8s.io.api.core.v1, apps/v1 → k8s.io.api.apps.v1, ... */
+  /**
+   * The proto package of an apiVersion: v1 → k8s.io.api.core.v1, apps/v1 → k8s.io.api.apps.v1,
+   * rbac.authorization.k8s.io/v1 → k8s.io.api.rbac.v1 (the group's first label).
+   */
   public static String protoPackage(String apiVersion) {
     int slash = apiVersion.indexOf('/');
     if (slash < 0) {
@@ -55,8 +58,8 @@ public final class ProtoTypes {
     if (group.equals("meta.k8s.io")) {
       return META_PKG;
     }
-    String shortGroup = group.endsWith(".k8s.io") ? group.substring(0, group.length() - 7) : group;
-    return "k8s.io.api." + shortGroup.replace(".", "") + "." + version;
+    int dot = group.indexOf('.');
+    return "k8s.io.api." + (dot < 0 ? group : group.substring(0, dot)) + "." + version;
   }
 
   /** The message type of a kind, also looking in meta/v1 (DeleteOptions and friends). */

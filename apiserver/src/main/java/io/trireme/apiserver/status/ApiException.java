@@ -118,6 +118,11 @@ public final class ApiException extends RuntimeException {
         List.of());
   }
 
+  /** 429 TooManyRequests, e.g. an eviction a disruption budget does not allow (kubectl drain retries it). */
+  public static ApiException tooManyRequests(String message, List<Cause> causes) {
+    return new ApiException(429, "TooManyRequests", message, null, null, null, causes);
+  }
+
   public static ApiException unavailable(String message) {
     return new ApiException(503, "ServiceUnavailable", message, null, null, null, List.of());
   }

@@ -7,6 +7,12 @@ import com.google.common.util.concurrent.MoreExecutors;
 import com.google.protobuf.ByteString;
 import io.etcd.jetcd.api.Compare;
 import io.etcd.jetcd.api.KVGrpc;
+import io.etcd.jetcd.api.LeaseGrantRequest;
+import io.etcd.jetcd.api.LeaseGrantResponse;
+import io.etcd.jetcd.api.LeaseGrpc;
+import io.etcd.jetcd.api.LeaseKeepAliveRequest;
+import io.etcd.jetcd.api.LeaseKeepAliveResponse;
+import io.etcd.jetcd.api.LeaseRevokeRequest;
 import io.etcd.jetcd.api.RangeRequest;
 import io.etcd.jetcd.api.RangeResponse;
 import io.etcd.jetcd.api.RequestOp;
@@ -32,11 +38,15 @@ import java.util.concurrent.TimeUnit;
 public final class EtcdKv {
   private final KVGrpc.KVFutureStub kv;
   private final WatchGrpc.WatchStub watch;
+  private final LeaseGrpc.LeaseFutureStub lease;
+  private final LeaseGrpc.LeaseStub leaseStream;
   private final long timeoutMillis;
 
   public EtcdKv(Channel channel, long timeoutMillis) {
     this.kv = KVGrpc.newFutureStub(channel);
     this.watch = WatchGrpc.newStub(channel);
+    this.lease = LeaseGrpc.newFutureStub(channel);
+    this.leaseStream = LeaseGrpc.newStub(channel);
     this.timeoutMillis = timeoutMillis;
   }
 
@@ -72,12 +82,49 @@ public final class EtcdKv {
     return toCompletable(kv.withDeadlineAfter(timeoutMillis, TimeUnit.MILLISECONDS).txn(req));
   }
 
+  /** Grants a lease of {@code ttlSeconds}; the future holds its id. */
+  public CompletableFuture<Long> grantLease(long ttlSeconds) {
+    return toCompletable(lease.withDeadlineAfter(timeoutMillis, TimeUnit.MILLISECONDS)
+        .leaseGrant(LeaseGrantRequest.newBuilder().setTTL(ttlSeconds).build())).thenApply(LeaseGrantResponse::getID);
+  }
+
+  /** Renews a lease once; the future holds the remaining TTL (0 or less when the lease is gone). */
+  public CompletableFuture<Long> keepAlive(long id) {
+    CompletableFuture<Long> ttl = new CompletableFuture<>();
+    StreamObserver<LeaseKeepAliveRequest> req = leaseStream.withDeadlineAfter(timeoutMillis, TimeUnit.MILLISECONDS)
+        .leaseKeepAlive(new StreamObserver<LeaseKeepAliveResponse>() {
+          @Override
+          public void onNext(LeaseKeepAliveResponse r) {
+            ttl.complete(r.getTTL());
+          }
+
+          @Override
+          public void onError(Throwable t) {
+            ttl.completeExceptionally(translate(t));
+          }
+
+          @Override
+          public void onCompleted() {
+            ttl.complete(0L);
+          }
+        });
+    req.onNext(LeaseKeepAliveRequest.newBuilder().setID(id).build());
+    return ttl.whenComplete((v, err) -> req.onCompleted());
+  }
+
+  /** Revokes a lease (its keys go at once). */
+  public CompletableFuture<Void> revokeLease(long id) {
+    return toCompletable(lease.withDeadlineAfter(timeoutMillis, TimeUnit.MILLISECONDS)
+        .leaseRevoke(LeaseRevokeRequest.newBuilder().setID(id).build())).thenApply(r -> null);
+  }
+
   /** Opens a watch stream; the caller sends the create request and later closes the stream. */
   public StreamObserver<WatchRequest> watch(StreamObserver<WatchResponse> responses) {
     return watch.watch(responses);
   }
 
-  private static <T> CompletableFuture<T> toCompletable(ListenableFuture<T> lf) {
+  /** A gRPC future as a CompletableFuture; failures are left untranslated. */
+  public static <T> CompletableFuture<T> future(ListenableFuture<T> lf) {
     CompletableFuture<T> cf = new CompletableFuture<>();
     Futures.addCallback(lf, new FutureCallback<T>() {
       @Override
@@ -87,10 +134,16 @@ public final class EtcdKv {
 
       @Override
       public void onFailure(Throwable t) {
-        cf.completeExceptionally(translate(t));
+        cf.completeExceptionally(t);
       }
     }, MoreExecutors.directExecutor());
     return cf;
+  }
+
+  private static <T> CompletableFuture<T> toCompletable(ListenableFuture<T> lf) {
+    return future(lf).exceptionally(t -> {
+      throw translate(t);
+    });
   }
 
   /** Maps a store failure to the apiserver's exception family. */

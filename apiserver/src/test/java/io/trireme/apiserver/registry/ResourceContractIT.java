@@ -46,8 +46,13 @@ class ResourceContractIT {
     }
   }
 
+  /** The stored resources; read-only computed ones (componentstatuses) have their own contract below. */
   static Stream<ResourceStrategy> resources() {
-    return Resources.all(java.time.Clock.systemUTC()).stream();
+    return Resources.all(java.time.Clock.systemUTC(), null).stream().filter(s -> s.computed().isEmpty());
+  }
+
+  static Stream<ResourceStrategy> readOnlyResources() {
+    return Resources.all(java.time.Clock.systemUTC(), null).stream().filter(s -> s.computed().isPresent());
   }
 
   private static String collection(ResourceInfo i) {
@@ -59,8 +64,9 @@ class ResourceContractIT {
     return collection(i) + "/" + name;
   }
 
+  /** A name per step and resource; events and events.k8s.io events share storage, so the group counts too. */
   private static String unique(ResourceInfo i, String step) {
-    return step + "-" + i.resource().substring(0, 4);
+    return step + "-" + i.resource().substring(0, 4) + (i.group().isEmpty() ? "" : "-" + i.group().substring(0, 3));
   }
 
   private static ObjectNode call(int expect, String method, String path, String ct, Object body)
@@ -213,6 +219,29 @@ class ResourceContractIT {
     ObjectNode exact = call(410, "GET", collection(i) + "?resourceVersion=" + rv + "&resourceVersionMatch=Exact",
         null, null);
     assertThat(exact.path("reason").asText()).isEqualTo("Expired");
+  }
+
+  @ParameterizedTest
+  @MethodSource("readOnlyResources")
+  void readOnly_servesGetAndList_refusesWrites(ResourceStrategy s) throws Exception {
+    ResourceInfo i = s.info();
+    ObjectNode list = call(200, "GET", collection(i), null, null);
+    assertThat(list.path("kind").asText()).isEqualTo(i.listKind());
+    assertThat(list.path("items").size()).isPositive();
+    String name = list.path("items").get(0).path("metadata").path("name").asText();
+    assertThat(call(200, "GET", item(i, name), null, null).path("metadata").path("name").asText()).isEqualTo(name);
+    assertThat(call(404, "GET", item(i, "absent"), null, null).path("reason").asText()).isEqualTo("NotFound");
+    ObjectNode body = Json.MAPPER.createObjectNode();
+    body.putObject("metadata").put("name", "x");
+    for (String[] write : new String[][] {{"POST", collection(i)}, {"PUT", item(i, name)}, {"DELETE", item(i, name)},
+        {"DELETE", collection(i)}}) {
+      ObjectNode refused = call(405, write[0], write[1], "application/json", body);
+      assertThat(refused.path("reason").asText()).isEqualTo("MethodNotAllowed");
+    }
+    ObjectNode patch = call(405, "PATCH", item(i, name), "application/merge-patch+json", "{}");
+    assertThat(patch.path("reason").asText()).isEqualTo("MethodNotAllowed");
+    assertThat(call(405, "GET", collection(i) + "?watch=true", null, null).path("reason").asText())
+        .isEqualTo("MethodNotAllowed");
   }
 
   private static List<String> names(ObjectNode list) {

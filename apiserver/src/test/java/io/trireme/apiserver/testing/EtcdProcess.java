@@ -67,6 +67,14 @@ public final class EtcdProcess implements AutoCloseable {
         .compact(CompactionRequest.newBuilder().setRevision(revision).setPhysical(true).build());
   }
 
+  /** The keys under {@code prefix}, in key order. */
+  public java.util.List<String> keys(String prefix) {
+    io.etcd.jetcd.api.RangeResponse r = io.etcd.jetcd.api.KVGrpc.newBlockingStub(channel).withDeadlineAfter(5,
+        TimeUnit.SECONDS).range(RangeRequest.newBuilder().setKey(com.google.protobuf.ByteString.copyFromUtf8(prefix))
+        .setRangeEnd(io.trireme.apiserver.storage.EtcdKv.prefixEnd(prefix)).setKeysOnly(true).build());
+    return r.getKvsList().stream().map(k -> k.getKey().toStringUtf8()).toList();
+  }
+
   /** The current store revision. */
   public long revision() {
     return KVGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)

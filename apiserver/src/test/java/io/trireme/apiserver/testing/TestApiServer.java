@@ -20,6 +20,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -31,6 +32,8 @@ public final class TestApiServer implements AutoCloseable {
   public final ApiServer server;
   public final CertifiedKey caKey;
   public final CertifiedKey admin;
+  private final ClusterCa ca;
+  private final UnaryOperator<ApiServerConfig> tune;
   public final InetSocketAddress address;
   private final HttpClient http;
 
@@ -39,21 +42,50 @@ public final class TestApiServer implements AutoCloseable {
   }
 
   public TestApiServer(Path tokenFile) throws Exception {
+    this(tokenFile, UnaryOperator.identity());
+  }
+
+  /** @param tune changes the test configuration (each peer gets the same change) */
+  public TestApiServer(Path tokenFile, UnaryOperator<ApiServerConfig> tune) throws Exception {
     etcd = new EtcdProcess();
+    this.tune = tune;
     Pki pki = new Pki(Clock.systemUTC());
     caKey = pki.newCa("trireme-test-ca", Duration.ofDays(1));
-    ClusterCa ca = ClusterCa.of(caKey);
+    ca = ClusterCa.of(caKey);
     admin = pki.issueClient(ca, "admin", List.of("system:masters"), Duration.ofDays(1));
-    ApiServerConfig config = ApiServerConfig.of("test", "127.0.0.1", 0, ca, List.of("localhost", "127.0.0.1"))
-        .withTokenFile(tokenFile).withBookmarkInterval(Duration.ofMillis(500));
-    server = new ApiServer(config, etcd.channel());
+    server = new ApiServer(config("test", "127.0.0.1").withTokenFile(tokenFile), etcd.channel());
     address = server.start();
     Awaitility.await("bootstrap").atMost(Duration.ofSeconds(30)).until(server::bootstrapped);
     http = client(admin);
   }
 
+  private ApiServerConfig config(String name, String bindAddress) {
+    return tune.apply(ApiServerConfig.of(name, bindAddress, 0, ca, List.of("localhost", bindAddress))
+        .withBookmarkInterval(Duration.ofMillis(500)).withMasterLeaseTtl(Duration.ofSeconds(3)));
+  }
+
+  /** Another apiserver on the same etcd and CA, bound to {@code bindAddress} (127.0.2.x); the caller closes it. */
+  public ApiServer startPeer(String name, String bindAddress) throws Exception {
+    ApiServer peer = new ApiServer(config(name, bindAddress), etcd.channel());
+    peer.start();
+    Awaitility.await("bootstrap of " + name).atMost(Duration.ofSeconds(30)).until(peer::bootstrapped);
+    return peer;
+  }
+
   public String url() {
     return "https://127.0.0.1:" + address.getPort();
+  }
+
+  /** A request to any apiserver of this etcd ({@code to} is its bound address). */
+  public HttpResponse<String> send(InetSocketAddress to, String method, String path, String contentType,
+      String body) throws IOException, InterruptedException {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("https://" + to.getHostString() + ":" + to.getPort()
+        + path)).timeout(Duration.ofSeconds(30)).method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(body));
+    if (contentType != null) {
+      b.header("Content-Type", contentType);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
   /** An HTTP/1.1 client trusting the cluster CA, presenting {@code identity} (or nothing when null). */

@@ -69,8 +69,7 @@ record StatusReport(List<Row> summary, List<String> header, List<List<String>> t
         .map(a -> {
           String role = a.vip("holds").map(Boolean::parseBoolean).orElse(false) ? "owner"
               : a.vip("state").map(s -> s.toLowerCase(java.util.Locale.ROOT)).orElse("-");
-          List<String> failing = new ArrayList<>();
-          a.status().path("vip").path("failingChecks").forEach(f -> failing.add(f.asText()));
+          List<String> failing = a.failingChecks();
           return failing.isEmpty() ? role : role + " (failing: " + String.join(",", failing) + ")";
         })
         .orElse("-");

@@ -25,7 +25,19 @@ public final class NodeStatusProbe {
       return status != null;
     }
 
-    /** {@code status.vip.<field>} as text, or empty. */
+    /** {@code status.vip.failingChecks}: why the node may not hold the VIP now (empty when it may). */
+    public List<String> failingChecks() {
+      List<String> out = new java.util.ArrayList<>();
+      if (status != null) status.path("vip").path("failingChecks").forEach(f -> out.add(f.asText()));
+      return out;
+    }
+
+    /** It answered, runs a VIP agent, and passes every VIP health check. */
+    public boolean vipEligible() {
+      return answered() && vip("state").filter(s -> !s.equals("DISABLED")).isPresent() && failingChecks().isEmpty();
+    }
+
+    /** {@code status.vip.<field>} as text (scalars only), or empty. */
     public Optional<String> vip(String field) {
       if (status == null) return Optional.empty();
       JsonNode v = status.path("vip").path(field);

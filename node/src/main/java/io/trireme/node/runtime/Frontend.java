@@ -52,6 +52,12 @@ final class Frontend implements AutoCloseable {
    * cut (a dead or paused one stops advertising at once and is replaced after about 3 adverts).
    */
   private final long quorumMaxAgeMs;
+  /**
+   * Limit of one {@code /readyz} check (connect, TLS, answer): /readyz reads the store linearizably, which took over
+   * 1 s on a 2-core machine at load 25, marking every apiserver down at once; 2 s is kube-apiserver's own etcd
+   * health-check timeout. A refused connection still fails at once.
+   */
+  static final java.time.Duration READYZ_TIMEOUT = java.time.Duration.ofSeconds(2);
   /** How often the quorum contact is sampled; a change re-evaluates the VIP health gate at once. */
   private static final long QUORUM_POLL_MS = 25;
 
@@ -64,6 +70,11 @@ final class Frontend implements AutoCloseable {
   private final HealthGate gate;
   private volatile boolean quorum;
   private volatile VipAgent vip;
+  private volatile boolean closing;
+  /** How long the LB and apiserver checks may fail before the VIP gate counts them (see {@link #afterGrace}). */
+  static final long BACKEND_GRACE_NANOS = TimeUnit.SECONDS.toNanos(2);
+  /** On a planned stop: how long connections that came in through the VIP may finish after the hand-over. */
+  static final long DRAIN_MS = 500;
 
   private Frontend(NodeConfig config, LoadBalancer lb, StoreServer store) {
     this.config = config;
@@ -79,8 +90,8 @@ final class Frontend implements AutoCloseable {
     this.quorumMaxAgeMs = storeConfig.electionTimeoutMax().toMillis() + storeConfig.electionTimeoutMin().toMillis() / 2;
     this.quorum = store.quorumContactAgeMillis() <= quorumMaxAgeMs;
     this.gate = HealthGate.of(
-        HealthCheck.of("lb-backend", lb::hasHealthyBackend),
-        HealthCheck.of("apiserver", this::ownApiServerUp),
+        HealthCheck.of("lb-backend", afterGrace(lb::hasHealthyBackend)),
+        HealthCheck.of("apiserver", afterGrace(this::ownApiServerUp)),
         HealthCheck.of("store-quorum", () -> quorum));
   }
 
@@ -90,7 +101,9 @@ final class Frontend implements AutoCloseable {
     LoadBalancerConfig lbConfig = LoadBalancerConfig.of(backend(config.lbListen()), backends)
         .withPolicy(config.lb() != null && "leastconn".equals(config.lb().balance())
             ? BalancingPolicy.LEAST_CONNECTIONS : BalancingPolicy.ROUND_ROBIN)
-        .withHealthCheck(HealthCheckSettings.DEFAULTS.withReadiness(ReadinessProbe.readyz(ca)))
+        .withHealthCheck(HealthCheckSettings.DEFAULTS.withReadiness(ReadinessProbe.readyz(ca))
+            .withTiming(HealthCheckSettings.DEFAULTS.interval(), READYZ_TIMEOUT, HealthCheckSettings.DEFAULTS.rise(),
+                HealthCheckSettings.DEFAULTS.fall()))
         .withIoThreads(Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors())));
     LoadBalancer lb = new LoadBalancer(lbConfig, registry, Clock.systemUTC());
     lb.start();
@@ -120,7 +133,10 @@ final class Frontend implements AutoCloseable {
       @Override
       public void unbind(InetAddress address) {
         InetSocketAddress bound = vipSockets.remove(address);
-        if (bound != null) lb.unbind(bound);
+        if (bound == null) return;
+        // a planned stop lets connections in flight finish (closed with FIN when the LB closes); losing health or
+        // the election resets them so that clients reconnect to the new owner at once
+        if (closing) lb.release(bound); else lb.unbind(bound);
       }
     };
     VipAgent agent = VipAgent.create(vipConfig, gate, binding, registry, new VipAgent.Listener() {
@@ -151,6 +167,26 @@ final class Frontend implements AutoCloseable {
     } catch (RuntimeException e) {
       LOG.warn("cannot sample the store's quorum contact: {}", e.toString());
     }
+  }
+
+  /**
+   * A check that counts as failed only once it has failed for {@link #BACKEND_GRACE_NANOS} without a break.
+   * Every apiserver's /readyz fails while the store elects a new leader (up to about a second after the leader
+   * dies), on every node at once; without the grace every node would give up the VIP (and wait out the
+   * hysteresis) exactly when the VIP owner had died. A dead local apiserver still moves the VIP within about 3 s
+   * (LB check: 0.5-1 s, plus the grace), against 30 s with kubeadm's keepalived recipe.
+   */
+  private static java.util.function.BooleanSupplier afterGrace(java.util.function.BooleanSupplier check) {
+    java.util.concurrent.atomic.AtomicLong failingSince = new java.util.concurrent.atomic.AtomicLong(-1);
+    return () -> {
+      if (check.getAsBoolean()) {
+        failingSince.set(-1);
+        return true;
+      }
+      long now = System.nanoTime();
+      failingSince.compareAndSet(-1, now);
+      return now - failingSince.get() < BACKEND_GRACE_NANOS;
+    };
   }
 
   private boolean ownApiServerUp() {
@@ -192,13 +228,25 @@ final class Frontend implements AutoCloseable {
     return peer.map(PeerId::name).orElse(null);
   }
 
-  /** Graceful: the VIP owner hands over at once (priority-0 advert), then the LB closes. */
+  /**
+   * Graceful: the VIP owner hands over at once (address released, priority-0 advert), its connections get
+   * {@link #DRAIN_MS} to finish, then the LB closes them (FIN; clients reconnect to the new owner).
+   */
   @Override
   public void close() {
+    closing = true;
     quorumWatch.shutdownNow();
     VipAgent agent = vip;
     if (agent != null) {
+      boolean held = agent.holdsVip();
       agent.close();
+      if (held) {
+        try {
+          Thread.sleep(DRAIN_MS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
     }
     lb.close();
   }

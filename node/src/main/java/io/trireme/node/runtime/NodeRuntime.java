@@ -204,6 +204,9 @@ public final class NodeRuntime implements AutoCloseable {
   public synchronized void close() {
     if (stopped.getCount() == 0) return;
     try {
+      if (apiServer != null) {
+        apiServer.stopAccepting(); // the load balancers send new connections elsewhere from now on
+      }
       if (frontend != null) {
         LOG.info("stopping VIP agent and load balancer {}", config.name());
         frontend.close();

@@ -97,8 +97,7 @@ class VipFailoverIT {
       cluster.restart(owner);
       HostPort ownerStatus = new HostPort(ADDRESSES.get(index(owner)), 2381);
       await(owner + " back and healthy").atMost(MOVE_BUDGET.multipliedBy(2)).pollInterval(Duration.ofMillis(200))
-          .until(() -> NodeStatusProbe.probe(List.of(ownerStatus), Duration.ofMillis(500)).get(0)
-              .vip("failingChecks").map("[]"::equals).orElse(false));
+          .until(() -> NodeStatusProbe.probe(List.of(ownerStatus), Duration.ofMillis(500)).get(0).vipEligible());
       Thread.sleep(4_000); // past the hysteresis: whatever preemption follows the return happens now
       String current = await("one holder").atMost(MOVE_BUDGET).pollInterval(Duration.ofMillis(100))
           .until(() -> NodeStatusProbe.vipHolder(NodeStatusProbe.probe(statusEndpoints(), Duration.ofMillis(500))),
@@ -112,7 +111,7 @@ class VipFailoverIT {
       long handedAt = System.nanoTime();
       p.onExit().get(60, TimeUnit.SECONDS);
       await("a request through the VIP after the handover").atMost(MOVE_BUDGET)
-          .until(() -> loop.succeededSince(System.nanoTime()));
+          .until(() -> loop.succeededSince(handedAt));
       List<RequestLoop.Outage> afterStop = loop.outagesSince(stoppedAt);
       System.out.printf("VipFailoverIT: SIGTERM %s -> %s holds the VIP after %d ms; client outages %s%n", current,
           heir, (handedAt - stoppedAt) / 1_000_000, describe(afterStop));

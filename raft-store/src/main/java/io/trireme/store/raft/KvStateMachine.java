@@ -24,7 +24,6 @@ import io.trireme.store.mvcc.StoreException;
 import io.trireme.store.mvcc.TxnApplier;
 import io.trireme.store.mvcc.WriteTxn;
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.File;
@@ -134,30 +133,40 @@ public final class KvStateMachine extends BaseStateMachine {
     LOG.info("{}: loaded snapshot {} (revision {}, {} keys)", member, ti, store.revision(), store.keyCount());
   }
 
+  /**
+   * Captures the store and its term-index together under the read lock (serialising into memory is
+   * CPU work only), then writes, fsyncs and checksums the file without the lock, so appliers and
+   * readers wait for the copy, not for the disk.
+   */
   @Override
   public long takeSnapshot() throws IOException {
+    TermIndex last;
+    java.io.ByteArrayOutputStream image = new java.io.ByteArrayOutputStream(1 << 16);
+    String shape;
     lock.readLock().lock();
     try {
-      TermIndex last = getLastAppliedTermIndex();
+      last = getLastAppliedTermIndex();
       if (last == null || last.getIndex() < 0) return -1;
-      File file = storage.getSnapshotFile(last.getTerm(), last.getIndex());
-      File tmp = new File(file.getParentFile(), file.getName() + ".tmp");
-      try (var fos = Files.newOutputStream(tmp.toPath());
-          DataOutputStream out = new DataOutputStream(new BufferedOutputStream(fos, 1 << 16))) {
+      try (DataOutputStream out = new DataOutputStream(image)) {
         SnapshotCodec.write(store, out);
-        out.flush();
       }
-      try (var ch = java.nio.channels.FileChannel.open(tmp.toPath(), java.nio.file.StandardOpenOption.WRITE)) {
-        ch.force(true);
-      }
-      Files.move(tmp.toPath(), file.toPath(), StandardCopyOption.ATOMIC_MOVE);
-      MD5Hash md5 = MD5FileUtil.computeAndSaveMd5ForFile(file);
-      storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(file.toPath(), md5), last));
-      LOG.info("{}: snapshot at {} (revision {}, {} keys)", member, last, store.revision(), store.keyCount());
-      return last.getIndex();
+      shape = "revision " + store.revision() + ", " + store.keyCount() + " keys";
     } finally {
       lock.readLock().unlock();
     }
+    File file = storage.getSnapshotFile(last.getTerm(), last.getIndex());
+    File tmp = new File(file.getParentFile(), file.getName() + ".tmp");
+    try (var ch = java.nio.channels.FileChannel.open(tmp.toPath(), java.nio.file.StandardOpenOption.CREATE,
+        java.nio.file.StandardOpenOption.TRUNCATE_EXISTING, java.nio.file.StandardOpenOption.WRITE)) {
+      java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(image.toByteArray());
+      while (buf.hasRemaining()) ch.write(buf);
+      ch.force(true);
+    }
+    Files.move(tmp.toPath(), file.toPath(), StandardCopyOption.ATOMIC_MOVE);
+    MD5Hash md5 = MD5FileUtil.computeAndSaveMd5ForFile(file);
+    storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(file.toPath(), md5), last));
+    LOG.info("{}: snapshot at {} ({}, {} bytes)", member, last, shape, image.size());
+    return last.getIndex();
   }
 
   @Override

@@ -7,12 +7,16 @@ import io.trireme.store.StoreMember;
 import io.trireme.store.mvcc.StoreException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -41,16 +45,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * This member's Ratis server plus the clients that submit to the group. Writes go through a Ratis
- * client (which finds the leader and retries with the same call id, so the retry cache drops
- * duplicates); linearizable reads are ReadIndex reads on the local server (served by followers too);
- * serializable reads go straight to the local state machine.
+ * This member's Ratis server plus the clients that submit to the group. The leader submits writes to
+ * its own server in-process; a follower forwards them to the leader its own division currently knows
+ * (learned from heartbeats and elections) through a Ratis client bound to that peer, which retries
+ * with the same call id so the retry cache drops duplicates. While no leader is known, or the leader
+ * refused cleanly (not leader / not ready: nothing was appended), the write is routed again after
+ * {@value #REROUTE_MS} ms. Linearizable reads are ReadIndex reads on the local server (served by
+ * followers too); serializable reads go straight to the local state machine.
  */
 public final class RaftMember implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RaftMember.class);
   private static final int CLIENTS = 4;
   /** etcd's request timeout with default timings: 5 s + 2 × election timeout. */
   static final long REQUEST_TIMEOUT_MS = 7000;
+  /** Pause before routing a write again while no leader is known or the leader was not ready. */
+  static final long REROUTE_MS = 10;
+  /** One forwarding attempt's timeout; the forwarding client retries (same call id) up to the deadline. */
+  private static final long FORWARD_ATTEMPT_TIMEOUT_MS = 2000;
 
   private final StoreConfig config;
   private final RaftGroup group;
@@ -58,6 +69,9 @@ public final class RaftMember implements AutoCloseable {
   private final KvStateMachine stateMachine;
   private final RaftServer server;
   private final RaftClient[] clients = new RaftClient[CLIENTS];
+  /** Per other member: a client whose first target is that member, used while it is the leader. */
+  private final Map<RaftPeerId, RaftClient> forwarders = new HashMap<>();
+  private final ScheduledExecutorService rerouteTimer;
   private final AtomicInteger nextClient = new AtomicInteger();
   private final ClientId readerId = ClientId.randomId();
   private final AtomicLong readCallId = new AtomicLong();
@@ -92,6 +106,28 @@ public final class RaftMember implements AutoCloseable {
               200, TimeDuration.valueOf(25, TimeUnit.MILLISECONDS)))
           .build();
     }
+    RaftProperties forwardProps = new RaftProperties();
+    RaftClientConfigKeys.Rpc.setRequestTimeout(forwardProps, ms(FORWARD_ATTEMPT_TIMEOUT_MS));
+    RaftClientConfigKeys.Async.setOutstandingRequestsMax(forwardProps, 4096);
+    GrpcConfigKeys.setMessageSizeMax(forwardProps, SizeInBytes.valueOf("8MB"));
+    for (RaftPeer p : peers) {
+      if (p.getId().equals(self)) continue;
+      forwarders.put(p.getId(), RaftClient.newBuilder()
+          .setProperties(forwardProps)
+          .setRaftGroup(group)
+          .setLeaderId(p.getId())
+          .setClientId(ClientId.randomId())
+          // in-flight requests of a leader that died move on (same call id) to the next leader; bounded
+          // by the request deadline below, never longer than REQUEST_TIMEOUT_MS in total
+          .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
+              (int) (REQUEST_TIMEOUT_MS / 20), TimeDuration.valueOf(20, TimeUnit.MILLISECONDS)))
+          .build());
+    }
+    this.rerouteTimer = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, config.self() + "-write-reroute");
+      t.setDaemon(true);
+      return t;
+    });
   }
 
   static RaftGroupId groupId(String token) {
@@ -147,6 +183,8 @@ public final class RaftMember implements AutoCloseable {
     boolean fresh = isFreshStorage();
     server.start();
     if (fresh) watchRejoin();
+    LeaderPathWarmup.startOnce(config.self(), config.selfMember().raftAddress().getHostString(),
+        config.dataDir().resolve("leader-warmup"), serverProperties(config));
     LOG.info("{}: raft member started on {} (group {})", config.self(), config.selfMember().raftAddress(),
         group.getGroupId());
   }
@@ -272,14 +310,80 @@ public final class RaftMember implements AutoCloseable {
   }
 
   /**
-   * Replicates a command; completes with the response bytes or a StoreException. On the leader the
-   * request is submitted to the local server in-process (no RPC hop); a clean refusal (not leader, or
-   * leader not ready: nothing was appended) is retried through a client, which finds the leader.
+   * Replicates a command; completes with the response bytes or a StoreException. The leader submits
+   * to its own server in-process (no RPC hop); a follower forwards to the leader it knows. Writes that
+   * were refused cleanly (nothing appended) or found no leader are routed again until the deadline.
    */
   public CompletableFuture<ByteString> write(Op op, MessageLite request) {
     Message msg = Codec.command(op, request);
-    if (!info().isLeader()) return complete(viaClient(msg));
-    RaftClientRequest req = RaftClientRequest.newBuilder()
+    CompletableFuture<RaftClientReply> reply = new CompletableFuture<>();
+    route(msg, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(REQUEST_TIMEOUT_MS), reply);
+    return complete(reply);
+  }
+
+  private void route(Message msg, long deadline, CompletableFuture<RaftClientReply> reply) {
+    if (reply.isDone()) return;
+    if (closed) {
+      reply.completeExceptionally(new StoreException(StoreException.Kind.STOPPED, "raft member is closing"));
+      return;
+    }
+    DivisionInfo i;
+    try {
+      i = info();
+    } catch (StoreException e) {
+      reply.completeExceptionally(e);
+      return;
+    }
+    RaftPeerId leader = i.getLeaderId();
+    if (i.isLeader()) {
+      CompletableFuture<RaftClientReply> local;
+      try {
+        local = server.submitClientRequestAsync(localWrite(msg));
+      } catch (IOException e) { // refused before reaching the log (e.g. the division is not running)
+        reroute(msg, deadline, reply, e);
+        return;
+      }
+      local.whenComplete((r, err) -> {
+        if (err == null && isNotReady(r)) {
+          reroute(msg, deadline, reply, r.getException());
+        } else if (err != null) {
+          reply.completeExceptionally(err);
+        } else {
+          // a NotLeaderException here may come from a step-down after the entry was appended (the next
+          // leader can still commit it), so it is reported, as etcd reports "leader changed", not resent
+          reply.complete(r);
+        }
+      });
+    } else if (leader == null || leader.equals(self) || !forwarders.containsKey(leader)) {
+      reroute(msg, deadline, reply, new StoreException(StoreException.Kind.NO_LEADER));
+    } else {
+      // the forwarding client retries this call id itself (the retry cache drops duplicates), following
+      // NotLeader hints; whatever it finally answers is the answer: resending under another client id
+      // could apply the write twice
+      forwarders.get(leader).async().send(msg).whenComplete((r, err) -> {
+        if (err != null) {
+          reply.completeExceptionally(err);
+        } else {
+          reply.complete(r);
+        }
+      });
+    }
+  }
+
+  private void reroute(Message msg, long deadline, CompletableFuture<RaftClientReply> reply, Throwable why) {
+    if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(REROUTE_MS) >= deadline || closed) {
+      reply.completeExceptionally(why != null ? why : new StoreException(StoreException.Kind.NO_LEADER));
+      return;
+    }
+    try {
+      rerouteTimer.schedule(() -> route(msg, deadline, reply), REROUTE_MS, TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      reply.completeExceptionally(new StoreException(StoreException.Kind.STOPPED, "raft member is closing"));
+    }
+  }
+
+  private RaftClientRequest localWrite(Message msg) {
+    return RaftClientRequest.newBuilder()
         .setClientId(writerId)
         .setServerId(self)
         .setGroupId(group.getGroupId())
@@ -287,20 +391,11 @@ public final class RaftMember implements AutoCloseable {
         .setMessage(msg)
         .setType(RaftClientRequest.writeRequestType())
         .build();
-    CompletableFuture<RaftClientReply> local;
-    try {
-      local = server.submitClientRequestAsync(req);
-    } catch (IOException e) {
-      return complete(viaClient(msg));
-    }
-    return complete(local.thenCompose(r -> r.isSuccess()
-        || (r.getNotLeaderException() == null && r.getLeaderNotReadyException() == null)
-        ? CompletableFuture.completedFuture(r) : viaClient(msg)));
   }
 
-  private CompletableFuture<RaftClientReply> viaClient(Message msg) {
-    RaftClient c = clients[Math.floorMod(nextClient.getAndIncrement(), CLIENTS)];
-    return c.async().send(msg);
+  /** Leader not ready (its first entry of the term is not applied yet): refused before the log. */
+  private static boolean isNotReady(RaftClientReply r) {
+    return !r.isSuccess() && r.getLeaderNotReadyException() != null;
   }
 
   /** A linearizable read: ReadIndex on this member, falling back to the leader through a client. */
@@ -365,6 +460,14 @@ public final class RaftMember implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
+    rerouteTimer.shutdownNow();
+    for (RaftClient c : forwarders.values()) {
+      try {
+        c.close();
+      } catch (IOException | RuntimeException e) {
+        LOG.debug("closing forwarding client", e);
+      }
+    }
     for (RaftClient c : clients) {
       try {
         c.close();

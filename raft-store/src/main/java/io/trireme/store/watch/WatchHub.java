@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,17 +22,23 @@ import org.slf4j.LoggerFactory;
  * exactly one cursor ({@code nextRev}) and every send happens under one lock: live events are sent to
  * watchers whose cursor equals the new revision; a watcher that starts in the past or whose client is
  * slow is "unsynced" and is fed from the store's history by a background task until it catches up
- * (etcd's synced/unsynced watcher groups).
+ * (etcd's synced/unsynced watcher groups). That task runs as soon as a watcher falls behind (a signal,
+ * not a poll) and, while any watcher stays behind because its client is not ready for more, again every
+ * {@value #RETRY_MS} ms.
  */
 public final class WatchHub implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(WatchHub.class);
   private static final int BATCH_EVENTS = 1000;
+  /** Retry period for watchers that are behind because their client was not ready (etcd: 100 ms). */
+  static final long RETRY_MS = 20;
 
   private final Object lock = new Object();
   private final EventSource source;
   private final Set<Watcher> watchers = new LinkedHashSet<>();
   private final ScheduledExecutorService timer;
   private final int maxWatchers;
+  /** A sync task is queued or running and will look at every unsynced watcher. */
+  private final AtomicBoolean syncQueued = new AtomicBoolean();
 
   public WatchHub(EventSource source, Duration progressInterval, int maxWatchers, String name) {
     this.source = source;
@@ -41,7 +48,7 @@ public final class WatchHub implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    timer.scheduleWithFixedDelay(this::syncUnsynced, 5, 5, TimeUnit.MILLISECONDS);
+    timer.scheduleWithFixedDelay(this::retryUnsynced, RETRY_MS, RETRY_MS, TimeUnit.MILLISECONDS);
     long p = Math.max(1, progressInterval.toMillis());
     timer.scheduleWithFixedDelay(this::notifyProgress, p, p, TimeUnit.MILLISECONDS);
   }
@@ -72,6 +79,7 @@ public final class WatchHub implements AutoCloseable {
       Watcher w = new Watcher(id, sink, key, end, next, prevKv, noPut, noDelete, progressNotify);
       w.synced = next > rev;
       watchers.add(w);
+      if (!w.synced) requestSync();
       return w;
     }
   }
@@ -109,11 +117,13 @@ public final class WatchHub implements AutoCloseable {
 
   /** Called by the state machine, in log order, after revision {@code rev} was committed. */
   public void onCommit(long rev, List<Event> events) {
+    boolean fellBehind = false;
     synchronized (lock) {
       for (Watcher w : watchers) {
         if (!w.synced || w.nextRev > rev) continue;
         if (w.nextRev < rev) {
           w.synced = false; // a gap would open: let the history catch it up
+          fellBehind = true;
           continue;
         }
         List<Event> mine = null;
@@ -130,13 +140,33 @@ public final class WatchHub implements AutoCloseable {
           w.nextRev = rev + 1;
         } else {
           w.synced = false;
+          fellBehind = true;
         }
       }
     }
+    if (fellBehind) requestSync();
   }
 
   private WatchResponse events(long id, long rev, List<Event> evs) {
     return WatchResponse.newBuilder().setHeader(source.header(rev)).setWatchId(id).addAllEvents(evs).build();
+  }
+
+  /** Queues one sync pass unless one is already queued (it will see this watcher too). */
+  private void requestSync() {
+    if (!syncQueued.compareAndSet(false, true)) return;
+    try {
+      timer.execute(() -> {
+        syncQueued.set(false);
+        syncUnsynced();
+      });
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      syncQueued.set(false); // closed
+    }
+  }
+
+  /** The periodic pass: only does work while some watcher is behind. */
+  private void retryUnsynced() {
+    if (!syncQueued.get()) syncUnsynced();
   }
 
   void syncUnsynced() {

@@ -21,6 +21,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
@@ -41,18 +42,21 @@ public final class GenericStore {
   private final EtcdKv kv;
   private final Clock clock;
   private final List<Admission> admission;
+  private final List<WriteEffect> effects;
   private final StoreWatch watcher;
   private final ResourceSchema schema;
   private final StoreList lister;
 
   public GenericStore(ResourceStrategy strategy, ResourceSchema schema, EtcdKv kv, Clock clock,
-      List<Admission> admission, ScheduledExecutorService scheduler, long bookmarkIntervalMillis) {
+      List<Admission> admission, List<WriteEffect> effects, ScheduledExecutorService scheduler,
+      long bookmarkIntervalMillis) {
     this.strategy = Objects.requireNonNull(strategy);
     this.schema = Objects.requireNonNull(schema);
     this.info = strategy.info();
     this.kv = kv;
     this.clock = clock;
     this.admission = List.copyOf(admission);
+    this.effects = List.copyOf(effects);
     this.watcher = new StoreWatch(this, kv, scheduler, bookmarkIntervalMillis);
     this.lister = new StoreList(this, kv);
   }
@@ -71,18 +75,23 @@ public final class GenericStore {
 
   /** Decodes a stored value and stamps its resourceVersion. */
   ObjectNode decode(KeyValue k) {
-    ObjectNode obj = Json.object(k.getValue().toByteArray());
+    ObjectNode obj = strategy.fromStorage(Json.object(k.getValue().toByteArray()));
     Meta.meta(obj).put("resourceVersion", Long.toString(k.getModRevision()));
     return obj;
   }
 
-  private static ByteString encode(ObjectNode obj) {
-    ObjectNode copy = obj.deepCopy();
+  private ByteString encode(ObjectNode obj) {
+    ObjectNode copy = strategy.toStorage(obj.deepCopy());
     Meta.meta(copy).remove("resourceVersion");
     return ByteString.copyFrom(Json.bytes(copy));
   }
 
   public CompletableFuture<ObjectNode> get(String namespace, String name) {
+    if (strategy.computed().isPresent()) {
+      return strategy.computed().get().all().thenApply(all -> all.stream()
+          .filter(o -> Meta.name(o).equals(name)).findFirst()
+          .orElseThrow(() -> ApiException.notFound(info.group(), info.resource(), name)));
+    }
     return kv.get(info.key(namespace, name)).thenApply(r -> {
       if (r.getKvsCount() == 0) {
         throw ApiException.notFound(info.group(), info.resource(), name);
@@ -94,7 +103,24 @@ public final class GenericStore {
   /** A list ({@code <Kind>List}) with selectors and limit/continue paging at one consistent revision. */
   public CompletableFuture<ObjectNode> list(String namespace, ListOptions opts) {
     checkFieldSelector(opts);
+    if (strategy.computed().isPresent()) {
+      return strategy.computed().get().all().thenApply(all -> {
+        ObjectNode list = JsonNodeFactory.instance.objectNode().put("kind", info.listKind())
+            .put("apiVersion", info.apiVersion());
+        list.putObject("metadata");
+        ArrayNode items = list.putArray("items");
+        all.stream().filter(o -> opts.matches(strategy, o)).forEach(items::add);
+        return list;
+      });
+    }
     return lister.list(namespace, opts);
+  }
+
+  /** Refuses a write (or watch) of a read-only resource. */
+  private void checkWritable(String verb) {
+    if (strategy.computed().isPresent()) {
+      throw ApiException.methodNotSupported(info.resource(), verb);
+    }
   }
 
   private void checkFieldSelector(ListOptions opts) {
@@ -115,6 +141,7 @@ public final class GenericStore {
 
   /** Rejects a watch request that cannot start (bad field selector or resourceVersion) before it is answered. */
   public void checkWatch(ListOptions opts) {
+    checkWritable("watch");
     checkFieldSelector(opts);
     if (!opts.resourceVersion().isEmpty()) {
       parseRv(opts.resourceVersion());
@@ -129,6 +156,7 @@ public final class GenericStore {
 
   public CompletableFuture<ObjectNode> create(String namespace, ObjectNode obj, WriteOptions w) {
     try {
+      checkWritable("create");
       checkKind(obj);
       checkFields(obj, w);
       prepareCreate(namespace, obj);
@@ -137,30 +165,70 @@ public final class GenericStore {
     }
     CompletableFuture<Void> admitted = CompletableFuture.completedFuture(null);
     for (Admission a : admission) {
+      admitted = admitted.thenCompose(v -> a.mutateCreate(info, obj));
+    }
+    admitted = admitted.thenRun(() -> {
+      strategy.prepareForCreate(obj);
+      validate(obj, strategy.validate(obj));
+      strategy.canonicalize(obj);
+    });
+    for (Admission a : admission) {
       admitted = admitted.thenCompose(v -> a.admitCreate(info, obj));
     }
+    return admitted.thenCompose(v -> createAttempt(obj.deepCopy(), w, 0));
+  }
+
+  /** One try of the create Txn; the effects decide afresh each time (a lost allocation race retries). */
+  private CompletableFuture<ObjectNode> createAttempt(ObjectNode prepared, WriteOptions w, int attempt) {
+    ObjectNode obj = prepared.deepCopy();
     String name = Meta.name(obj);
     String key = info.key(Meta.namespace(obj), name);
     if (w.dryRun()) {
-      return admitted.thenCompose(v -> kv.get(key)).thenApply(r -> {
+      return kv.get(key).thenCompose(r -> {
         if (r.getKvsCount() > 0) {
           throw ApiException.alreadyExists(info.group(), info.resource(), name);
         }
-        return obj;
+        return effect(obj, null, true).thenApply(e -> obj);
       });
     }
     Compare absent = Compare.newBuilder().setKey(EtcdKv.bytes(key)).setTarget(Compare.CompareTarget.CREATE)
         .setResult(Compare.CompareResult.EQUAL).setCreateRevision(0).build();
-    return admitted.thenCompose(v -> txn(absent, w, put(key, obj), key)).thenApply(r -> {
+    return effect(obj, null, false).thenCompose(e -> txn(absent, w, put(key, obj), key, e).thenCompose(r -> {
       if (!r.getSucceeded()) {
         if (keyExists(r)) {
           throw ApiException.alreadyExists(info.group(), info.resource(), name);
         }
+        if (!e.empty() && attempt < UPDATE_RETRIES) {
+          Optional<ApiException> why = explain(e, r);
+          if (why.isPresent()) {
+            throw why.get();
+          }
+          return createAttempt(prepared, w, attempt + 1);
+        }
         throw fenced(name);
       }
       Meta.meta(obj).put("resourceVersion", Long.toString(r.getHeader().getRevision()));
-      return obj;
-    });
+      return CompletableFuture.completedFuture(obj);
+    }));
+  }
+
+  /** The combined effect of every {@link WriteEffect} on this write. */
+  private CompletableFuture<WriteEffect.Effect> effect(ObjectNode next, ObjectNode cur, boolean dryRun) {
+    CompletableFuture<WriteEffect.Effect> all = CompletableFuture.completedFuture(WriteEffect.Effect.NONE);
+    for (WriteEffect we : effects) {
+      all = all.thenCompose(acc -> we.prepare(info, next, cur, dryRun).thenApply(acc::and));
+    }
+    return all;
+  }
+
+  /** Asks the effect why its part of a failed Txn failed (its read-backs follow the object's own read). */
+  private static Optional<ApiException> explain(WriteEffect.Effect e, TxnResponse failed) {
+    List<KeyValue> kvs = new ArrayList<>();
+    for (int i = 1; i < failed.getResponsesCount(); i++) {
+      var range = failed.getResponses(i).getResponseRange();
+      kvs.add(range.getKvsCount() == 0 ? null : range.getKvs(0));
+    }
+    return e.explain().apply(kvs);
   }
 
   private void prepareCreate(String namespace, ObjectNode obj) {
@@ -186,11 +254,9 @@ public final class GenericStore {
       }
       meta.put("name", sb.toString());
     }
-    strategy.applyDefaults(obj);
-    strategy.prepareForCreate(obj);
-    meta = Meta.meta(obj);
     meta.put("uid", UUID.randomUUID().toString());
     meta.put("creationTimestamp", Meta.timestamp(clock.instant()));
+    strategy.applyDefaults(obj);
     meta.remove("resourceVersion");
     meta.remove("deletionTimestamp");
     meta.remove("deletionGracePeriodSeconds");
@@ -200,8 +266,6 @@ public final class GenericStore {
     } else {
       meta.remove("generation");
     }
-    validate(obj, strategy.validate(obj));
-    strategy.canonicalize(obj);
   }
 
   /** Drops fields the kind does not have; Strict rejects them, Warn reports them. */
@@ -264,6 +328,12 @@ public final class GenericStore {
     return guaranteedUpdate(namespace, name, transform, false, false, w, 0);
   }
 
+  /** Read-modify-write of one object's status subresource, with conflict retries. */
+  public CompletableFuture<ObjectNode> mutateStatus(String namespace, String name,
+      UnaryOperator<ObjectNode> transform, WriteOptions w) {
+    return guaranteedUpdate(namespace, name, transform, true, false, w, 0);
+  }
+
   /** A Success Status, as subresources such as bindings answer. */
   public static ObjectNode success(int code) {
     ObjectNode status = JsonNodeFactory.instance.objectNode().put("kind", "Status").put("apiVersion", "v1");
@@ -316,6 +386,11 @@ public final class GenericStore {
 
   private CompletableFuture<ObjectNode> guaranteedUpdate(String namespace, String name,
       UnaryOperator<ObjectNode> transform, boolean status, boolean pinned, WriteOptions w, int attempt) {
+    try {
+      checkWritable("update");
+    } catch (ApiException e) {
+      return CompletableFuture.failedFuture(e);
+    }
     String key = info.key(namespace, name);
     return kv.get(key).thenCompose(r -> {
       if (r.getKvsCount() == 0) {
@@ -341,13 +416,21 @@ public final class GenericStore {
         return CompletableFuture.completedFuture(cur);
       }
       Compare unchanged = modRevisionIs(key, curKv.getModRevision());
-      RequestOp op = finalize ? delete(key) : put(key, next);
-      return txn(unchanged, w, op, key).thenCompose(t -> {
+      return effect(finalize ? null : next, cur, false).thenCompose(e -> txn(unchanged, w,
+          finalize ? delete(key) : put(key, next), key, e)
+          .thenCompose(t -> {
         if (t.getSucceeded()) {
           Meta.meta(next).put("resourceVersion", Long.toString(t.getHeader().getRevision()));
           return CompletableFuture.completedFuture(next);
         }
         if (!keyModifiedSince(t, curKv.getModRevision())) {
+          if (!e.empty() && attempt < UPDATE_RETRIES) {
+            Optional<ApiException> why = explain(e, t);
+            if (why.isPresent()) {
+              throw why.get();
+            }
+            return guaranteedUpdate(namespace, name, transform, status, pinned, w, attempt + 1);
+          }
           throw fenced(name);
         }
         if (!keyExists(t)) {
@@ -358,7 +441,7 @@ public final class GenericStore {
               "the object has been modified; please apply your changes to the latest version and try again");
         }
         return guaranteedUpdate(namespace, name, transform, status, pinned, w, attempt + 1);
-      });
+      }));
     });
   }
 
@@ -419,11 +502,20 @@ public final class GenericStore {
   /** DELETE: preconditions, then finalizers (deletionTimestamp) or removal. */
   public CompletableFuture<ObjectNode> delete(String namespace, String name, DeleteOptions opts,
       WriteOptions w) {
-    return deleteAttempt(namespace, name, opts, w, 0);
+    CompletableFuture<Void> admitted = CompletableFuture.completedFuture(null);
+    for (Admission a : admission) {
+      admitted = admitted.thenCompose(v -> a.admitDelete(info, namespace, name));
+    }
+    return admitted.thenCompose(v -> deleteAttempt(namespace, name, opts, w, 0));
   }
 
   private CompletableFuture<ObjectNode> deleteAttempt(String namespace, String name, DeleteOptions opts,
       WriteOptions w, int attempt) {
+    try {
+      checkWritable("delete");
+    } catch (ApiException e) {
+      return CompletableFuture.failedFuture(e);
+    }
     String key = info.key(namespace, name);
     return kv.get(key).thenCompose(r -> {
       if (r.getKvsCount() == 0) {
@@ -467,7 +559,7 @@ public final class GenericStore {
         if (w.dryRun()) {
           return CompletableFuture.completedFuture(next);
         }
-        return txn(unchanged, w, put(key, next), key).thenCompose(t -> {
+        return txn(unchanged, w, put(key, next), key, WriteEffect.Effect.NONE).thenCompose(t -> {
           if (t.getSucceeded()) {
             Meta.meta(next).put("resourceVersion", Long.toString(t.getHeader().getRevision()));
             return CompletableFuture.completedFuture(next);
@@ -478,18 +570,28 @@ public final class GenericStore {
       if (w.dryRun()) {
         return CompletableFuture.completedFuture(deletedResult(cur));
       }
-      return txn(unchanged, w, delete(key), key).thenCompose(t -> {
+      return effect(null, cur, false).thenCompose(e -> txn(unchanged, w, delete(key), key, e).thenCompose(t -> {
         if (t.getSucceeded()) {
           return CompletableFuture.completedFuture(deletedResult(cur));
         }
+        if (!e.empty() && !keyModifiedSince(t, curKv.getModRevision())) {
+          Optional<ApiException> why = explain(e, t);
+          if (why.isPresent()) {
+            throw why.get();
+          }
+        }
         return retryDelete(t, curKv, namespace, name, opts, w, attempt);
-      });
+      }));
     });
   }
 
   private CompletableFuture<ObjectNode> retryDelete(TxnResponse t, KeyValue curKv, String namespace,
       String name, DeleteOptions opts, WriteOptions w, int attempt) {
     if (!keyModifiedSince(t, curKv.getModRevision())) {
+      if (t.getResponsesCount() > 1 && attempt < UPDATE_RETRIES) {
+        // the object's own compare held: a write effect's did not (state moved under us); try again
+        return deleteAttempt(namespace, name, opts, w, attempt + 1);
+      }
       throw fenced(name);
     }
     if (!keyExists(t)) {
@@ -520,6 +622,11 @@ public final class GenericStore {
   /** DELETE on the collection: deletes every object the selectors match; answers with the list of them. */
   public CompletableFuture<ObjectNode> deleteCollection(String namespace, ListOptions opts, DeleteOptions del,
       WriteOptions w) {
+    try {
+      checkWritable("deletecollection");
+    } catch (ApiException e) {
+      return CompletableFuture.failedFuture(e);
+    }
     ListOptions all = new ListOptions(opts.labels(), opts.fields(), 0, "", "", "", false, 0);
     return list(namespace, all).thenCompose(list -> {
       CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
@@ -543,16 +650,26 @@ public final class GenericStore {
     });
   }
 
-  private CompletableFuture<TxnResponse> txn(Compare own, WriteOptions w, RequestOp op, String key) {
+  private CompletableFuture<TxnResponse> txn(Compare own, WriteOptions w, RequestOp op, String key,
+      WriteEffect.Effect effect) {
     List<Compare> compares = new ArrayList<>();
     compares.add(own);
+    compares.addAll(effect.compares());
     compares.addAll(w.extraCompares());
-    RequestOp read = RequestOp.newBuilder().setRequestRange(RangeRequest.newBuilder()
-        .setKey(EtcdKv.bytes(key))).build();
-    return kv.txn(compares, List.of(op), List.of(read));
+    List<RequestOp> ops = new ArrayList<>();
+    ops.add(op);
+    ops.addAll(effect.ops());
+    List<RequestOp> reads = new ArrayList<>();
+    reads.add(read(key));
+    effect.reads().forEach(k -> reads.add(read(k)));
+    return kv.txn(compares, ops, reads);
   }
 
-  private static RequestOp put(String key, ObjectNode obj) {
+  private static RequestOp read(String key) {
+    return RequestOp.newBuilder().setRequestRange(RangeRequest.newBuilder().setKey(EtcdKv.bytes(key))).build();
+  }
+
+  private RequestOp put(String key, ObjectNode obj) {
     return RequestOp.newBuilder().setRequestPut(PutRequest.newBuilder().setKey(EtcdKv.bytes(key))
         .setValue(encode(obj))).build();
   }

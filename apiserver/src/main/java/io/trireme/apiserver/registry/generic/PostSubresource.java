@@ -15,7 +15,10 @@ public interface PostSubresource {
 
   String kind();
 
-  /** Applies the posted {@code body} to the object {@code namespace}/{@code name}; completes with the answer. */
-  CompletableFuture<ObjectNode> post(GenericStore store, String namespace, String name, ObjectNode body,
-      WriteOptions w);
+  /**
+   * Applies the posted {@code body} to the object {@code namespace}/{@code name}; completes with the answer.
+   * {@code registry} gives the other resources' stores (an eviction reads disruption budgets).
+   */
+  CompletableFuture<ObjectNode> post(GenericStore store, Registry registry, String namespace, String name,
+      ObjectNode body, WriteOptions w);
 }

@@ -12,8 +12,8 @@ import java.util.Optional;
 /**
  * Everything that makes one resource different from another. All shared behaviour (storage, resource
  * versions, conflicts, finalizers, dry run, watch, patch) lives in {@link GenericStore}; a resource is a
- * strategy and a registration. The store calls the hooks in a fixed order: defaults, prepare, validate,
- * canonicalize.
+ * strategy and a registration. The store calls the hooks in a fixed order: defaults, (mutating admission),
+ * prepare, validate, canonicalize, (validating admission).
  */
 public interface ResourceStrategy {
   ResourceInfo info();
@@ -124,6 +124,34 @@ public interface ResourceStrategy {
   default java.util.Map<String, PostSubresource> postSubresources() {
     return java.util.Map.of();
   }
+
+  /**
+   * The stored form of an object of this kind. A kind that shares its storage with another version (Kubernetes
+   * keeps events.k8s.io/v1 Events in /registry/events as core/v1 Events) converts here; the default stores the
+   * object as it is served.
+   */
+  default ObjectNode toStorage(ObjectNode obj) {
+    return obj;
+  }
+
+  /** The served form of a stored object: the inverse of {@link #toStorage}. */
+  default ObjectNode fromStorage(ObjectNode stored) {
+    return stored;
+  }
+
+  /** For a read-only resource whose objects are computed, not stored: their source (get and list only). */
+  default java.util.Optional<ComputedObjects> computed() {
+    return java.util.Optional.empty();
+  }
+
+  /** The verbs discovery advertises. */
+  default List<String> verbs() {
+    return computed().isPresent() ? READ_VERBS : ALL_VERBS;
+  }
+
+  List<String> ALL_VERBS = List.of("create", "delete", "deletecollection", "get", "list", "patch", "update",
+      "watch");
+  List<String> READ_VERBS = List.of("get", "list");
 
   /** Strategic-merge-patch metadata (patch merge keys and strategies) of this kind. */
   default PatchMeta patchMeta() {

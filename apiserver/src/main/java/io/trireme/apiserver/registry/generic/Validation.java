@@ -19,7 +19,7 @@ public final class Validation {
   private static final int ANNOTATIONS_MAX = 256 * 1024;
 
   /** How a resource's names are validated. */
-  public enum NameRule { DNS_SUBDOMAIN, DNS_LABEL, DNS1035_LABEL }
+  public enum NameRule { DNS_SUBDOMAIN, DNS_LABEL, DNS1035_LABEL, PATH_SEGMENT }
 
   private Validation() {}
 
@@ -54,6 +54,16 @@ public final class Validation {
           errs.add("a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with "
               + "an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or "
               + "'abc-123', regex used for validation is '" + DNS1035_LABEL.pattern() + "')");
+        }
+      }
+      case PATH_SEGMENT -> {
+        if (name.equals(".") || name.equals("..")) {
+          errs.add("may not be '" + name + "'");
+        }
+        for (String bad : new String[] {"/", "%"}) {
+          if (name.contains(bad)) {
+            errs.add("may not contain '" + bad + "'");
+          }
         }
       }
       default -> throw new IllegalStateException();

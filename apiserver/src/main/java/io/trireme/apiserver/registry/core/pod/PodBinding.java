@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.trireme.apiserver.registry.generic.GenericStore;
 import io.trireme.apiserver.registry.generic.Meta;
 import io.trireme.apiserver.registry.generic.PostSubresource;
+import io.trireme.apiserver.registry.generic.Registry;
 import io.trireme.apiserver.registry.generic.Validation;
 import io.trireme.apiserver.registry.generic.WriteOptions;
 import io.trireme.apiserver.status.ApiException;
@@ -37,8 +38,8 @@ final class PodBinding implements PostSubresource {
   }
 
   @Override
-  public CompletableFuture<ObjectNode> post(GenericStore store, String namespace, String name, ObjectNode body,
-      WriteOptions w) {
+  public CompletableFuture<ObjectNode> post(GenericStore store, Registry registry, String namespace, String name,
+      ObjectNode body, WriteOptions w) {
     String node = body.path("target").path("name").asText("");
     if (node.isEmpty()) {
       return CompletableFuture.failedFuture(ApiException.invalid("", "Binding", name,

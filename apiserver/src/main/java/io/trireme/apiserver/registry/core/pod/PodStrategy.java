@@ -28,7 +28,7 @@ public final class PodStrategy implements ResourceStrategy {
   private final Map<String, PostSubresource> subresources;
 
   public PodStrategy(Clock clock) {
-    this.subresources = Map.of("binding", new PodBinding(clock), "eviction", new PodEviction());
+    this.subresources = Map.of("binding", new PodBinding(clock), "eviction", new PodEviction(clock));
   }
 
   @Override

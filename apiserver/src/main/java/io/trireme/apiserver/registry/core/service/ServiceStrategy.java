@@ -19,8 +19,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Services: type/sessionAffinity/port defaults, port validation, kube's service columns. ClusterIP and
- * NodePort allocation is not done yet (a later, store-transactional allocator).
+ * Services: type/sessionAffinity/port defaults, port validation, kube's service columns. ClusterIPs and node
+ * ports are allocated by {@link ServiceAllocation} in the Service's own store Txn; an update that omits them
+ * keeps the allocated values (kube's patchAllocatedValues).
  */
 public final class ServiceStrategy implements ResourceStrategy {
   public static final ResourceInfo INFO = new ResourceInfo("", "v1", "Service", "services", "service", true,
@@ -58,6 +59,18 @@ public final class ServiceStrategy implements ResourceStrategy {
       if (!spec.has("ipFamilies")) {
         spec.putArray("ipFamilies").add("IPv4");
       }
+      String ip = spec.path("clusterIP").asText("");
+      if (!ip.isEmpty() && (!spec.has("clusterIPs") || spec.get("clusterIPs").isEmpty())) {
+        spec.putArray("clusterIPs").add(ip);
+      }
+      if (spec.get("type").asText().equals("LoadBalancer") && !spec.has("allocateLoadBalancerNodePorts")) {
+        spec.put("allocateLoadBalancerNodePorts", true);
+      }
+      if (spec.get("type").asText().equals("NodePort") || spec.get("type").asText().equals("LoadBalancer")) {
+        if (!spec.hasNonNull("externalTrafficPolicy")) {
+          spec.put("externalTrafficPolicy", "Cluster");
+        }
+      }
     }
     for (JsonNode p : spec.path("ports")) {
       if (p instanceof ObjectNode po) {
@@ -69,6 +82,35 @@ public final class ServiceStrategy implements ResourceStrategy {
             || (target.isTextual() && target.asText().isEmpty());
         if (unset && po.has("port")) {
           po.set("targetPort", po.get("port"));
+        }
+      }
+    }
+  }
+
+  /** Keeps the allocated clusterIP(s) and node ports an update body leaves out. */
+  @Override
+  public void prepareForUpdate(ObjectNode obj, ObjectNode old) {
+    ResourceStrategy.super.prepareForUpdate(obj, old);
+    if (!(obj.get("spec") instanceof ObjectNode spec)) {
+      return;
+    }
+    JsonNode was = old.path("spec");
+    String type = spec.path("type").asText("ClusterIP");
+    if (!type.equals("ExternalName") && spec.path("clusterIP").asText("").isEmpty() && was.hasNonNull("clusterIP")) {
+      spec.set("clusterIP", was.get("clusterIP"));
+      if (!spec.has("clusterIPs") || spec.get("clusterIPs").isEmpty()) {
+        spec.set("clusterIPs", was.path("clusterIPs").deepCopy());
+      }
+    }
+    if (type.equals("NodePort") || type.equals("LoadBalancer")) {
+      for (JsonNode p : spec.path("ports")) {
+        if (p instanceof ObjectNode po && (!po.hasNonNull("nodePort") || po.get("nodePort").asLong() == 0)) {
+          for (JsonNode q : was.path("ports")) {
+            if (q.path("port").equals(po.path("port")) && q.path("protocol").equals(po.path("protocol"))
+                && q.hasNonNull("nodePort")) {
+              po.set("nodePort", q.get("nodePort"));
+            }
+          }
         }
       }
     }

@@ -1,0 +1,2 @@
+/** apps/v1 DaemonSets. */
+package io.trireme.apiserver.registry.apps.daemonset;

@@ -1,0 +1,2 @@
+/** apps/v1 StatefulSets. */
+package io.trireme.apiserver.registry.apps.statefulset;

@@ -1,0 +1,2 @@
+/** batch/v1 CronJobs and their schedule syntax. */
+package io.trireme.apiserver.registry.batch.cronjob;

@@ -1,0 +1,2 @@
+/** batch/v1 Jobs. */
+package io.trireme.apiserver.registry.batch.job;

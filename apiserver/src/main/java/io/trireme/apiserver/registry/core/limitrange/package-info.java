@@ -1,0 +1,2 @@
+/** core/v1 LimitRanges. */
+package io.trireme.apiserver.registry.core.limitrange;

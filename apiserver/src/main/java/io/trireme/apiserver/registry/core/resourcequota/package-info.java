@@ -1,0 +1,2 @@
+/** core/v1 ResourceQuotas. */
+package io.trireme.apiserver.registry.core.resourcequota;

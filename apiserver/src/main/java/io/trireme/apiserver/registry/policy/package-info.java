@@ -1,0 +1,2 @@
+/** The policy group: PodDisruptionBudgets. */
+package io.trireme.apiserver.registry.policy;

@@ -1,0 +1,2 @@
+/** policy/v1 PodDisruptionBudgets. */
+package io.trireme.apiserver.registry.policy.poddisruptionbudget;

@@ -1,0 +1,2 @@
+/** RoleBindings and ClusterRoleBindings: roleRef and subjects. */
+package io.trireme.apiserver.registry.rbac.binding;

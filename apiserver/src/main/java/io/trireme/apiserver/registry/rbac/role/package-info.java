@@ -1,0 +1,2 @@
+/** Roles and ClusterRoles: policy rules. */
+package io.trireme.apiserver.registry.rbac.role;

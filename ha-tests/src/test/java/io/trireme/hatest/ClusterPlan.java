@@ -73,7 +73,7 @@ record ClusterPlan(String prefix, int size, boolean floatingVip) {
         .append("  port: ").append(ADVERT_PORT).append('\n')
         .append("  vrid: 51\n")
         .append("  advertInterval: 100ms\n")
-        .append("  preempt: true\n")
+        .append("  preempt: false\n")
         .append("  authKey: \"").append(AUTH_KEY).append("\"\n")
         .append("status: { listen: ").append(ip).append(':').append(STATUS_PORT).append(" }\n");
     return y.toString();

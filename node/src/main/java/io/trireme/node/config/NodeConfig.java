@@ -138,7 +138,7 @@ public record NodeConfig(String name, Path dataDir, StoreSection store, List<Mem
     if (vip.prefixLength() != null) b.prefixLength(vip.prefixLength());
     if (vip.vrid() != null) b.vrid(vip.vrid());
     if (vip.advertInterval() != null) b.advertInterval(vip.advertInterval());
-    if (vip.preempt() != null) b.preempt(vip.preempt());
+    b.preempt(vip.preempt() != null && vip.preempt());
     return b.build();
   }
 

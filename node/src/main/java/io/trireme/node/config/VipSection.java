@@ -17,7 +17,10 @@ import java.time.Duration;
  * @param vrid           virtual router id 1-255; default 51 (as keepalived's examples)
  * @param priority       1-254; default spaced by the node's position in {@code members}: 250, 150, 50, ...
  * @param advertInterval default 100 ms (a dead owner is replaced after about 3 intervals)
- * @param preempt        a healthier higher-priority node takes the VIP back; default true
+ * @param preempt        a returning higher-priority node takes the VIP back from a healthy owner; default false
+ *                       (keepalived's {@code nopreempt}): a take-back moves the VIP once more for nothing, and the
+ *                       old owner gives the address up only when it hears the new advert, so for that moment
+ *                       both hold it
  * @param authKey        shared secret of the HMAC over every advert, at least 16 bytes, the same on every node
  */
 public record VipSection(String address, String mode, @JsonProperty("interface") String iface, Integer prefixLength,

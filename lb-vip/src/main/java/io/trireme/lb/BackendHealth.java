@@ -88,6 +88,20 @@ public final class BackendHealth {
         };
     }
 
+    /**
+     * Passive health (HAProxy's {@code observe layer4} with {@code on-error mark-down}): a proxied connection could
+     * not be opened, so an UP backend goes DOWN at once instead of after {@code fall} checks; the checks bring it
+     * back after {@code rise} passes. Returns the transition if the state changed.
+     */
+    public synchronized Optional<Transition> recordConnectFailure(String reason) {
+        if (state != BackendState.UP) {
+            return Optional.empty();
+        }
+        lastCheck = clock.instant(); // the failed connection counts as the latest evidence
+        lastFailure = reason;
+        return move(BackendState.DOWN, "proxied connection failed: " + reason);
+    }
+
     private Optional<Transition> move(BackendState to, String reason) {
         BackendState from = state;
         state = to;

@@ -97,8 +97,28 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
             backend = null;
             outbound = null;
             target.meters().connectFailures().increment();
-            LOG.debug("connect to backend {} failed: {}", target, HealthProbe.describe(f.cause()));
+            String reason = HealthProbe.describe(f.cause());
+            LOG.debug("connect to backend {} failed: {}", target, reason);
+            markDownIfOthersUp(target, reason);
             connectNext(client);
+        });
+    }
+
+    /**
+     * A backend that refused or timed out a proxied connection goes DOWN at once (its connections are closed, as
+     * on a failed check), so the next clients do not wait for its connect timeout too; never the last UP backend,
+     * so a network blip cannot empty the pool.
+     */
+    private void markDownIfOthersUp(Backend target, String reason) {
+        boolean othersUp = pool.backends().stream()
+                .anyMatch(b -> b != target && b.health().state() == BackendState.UP);
+        if (!othersUp) {
+            return;
+        }
+        target.health().recordConnectFailure(reason).ifPresent(t -> {
+            int closed = target.closeClients();
+            LOG.info("backend {} {} -> DOWN ({}); closed {} proxied connections", target, t.from(), t.reason(),
+                    closed);
         });
     }
 

@@ -145,6 +145,33 @@ class LoadBalancerIT {
         assertThat(viaVip.closedWithin(WAIT)).as("closed when the LB closes").isTrue();
     }
 
+    @Test
+    void refusedProxiedConnection_marksThatBackendDownAtOnce_butNeverTheLastUpOne() throws Exception {
+        TagServer a = backend("a");
+        TagServer b = backend("b");
+        List<BackendAddress> backends = List.of(a.address(), b.address());
+        // checks every minute: only the passive rule can take a backend down within this test
+        LoadBalancer lb = new LoadBalancer(LoadBalancerConfig.of(new BackendAddress("127.0.0.1", 0), backends)
+                .withHealthCheck(HealthCheckSettings.DEFAULTS.withTiming(Duration.ofMinutes(1), Duration.ofSeconds(1),
+                        2, 2)), registry, Clock.systemUTC()).start();
+        cleanup.add(lb);
+        awaitStates(lb, BackendState.UP, 2);
+
+        a.stopListening();
+        for (int i = 0; i < 4; i++) {
+            try (TestClient c = new TestClient(lb.localAddress())) {
+                assertThat(c.readLine()).as("every client is served by b").isEqualTo("b");
+            }
+        }
+        assertThat(status(lb, a).state()).as("a refused a proxied connection").isEqualTo(BackendState.DOWN);
+
+        b.stopListening();
+        try (TestClient c = new TestClient(lb.localAddress())) {
+            assertThat(c.closedWithin(WAIT)).as("nothing to connect to: the client is closed").isTrue();
+        }
+        assertThat(status(lb, b).state()).as("the last UP backend is left to the checks").isEqualTo(BackendState.UP);
+    }
+
     private void roundRobinSpreads(LoadBalancer lb) throws IOException {
         Map<String, Integer> seen = new HashMap<>();
         for (int i = 0; i < 9; i++) {

@@ -59,6 +59,8 @@ class VipFailoverDrillIT {
   void pausedOwner_vipMoves_writesResume_nothingLost() throws Exception {
     FailoverDrill.Result r = drill.run(new Fault.Pause());
     assertCommon(r);
+    assertThat(r.released()).as("µs from unpause until the old owner dropped the VIP by itself").isBetween(0L,
+        SELF_RELEASE_BUDGET);
   }
 
   @Test

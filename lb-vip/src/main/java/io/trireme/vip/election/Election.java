@@ -44,6 +44,7 @@ public final class Election {
     private long advertDueAt = NEVER;
     private boolean healthy;
     private long eligibleAt = NEVER;
+    private long advertDueAtBeforeStall = NEVER;
     private long lowerMasterSince = NEVER;
     private PeerId owner;
 
@@ -59,6 +60,17 @@ public final class Election {
     public List<ElectionAction> handle(ElectionEvent event) {
         long now = ticker.nanos();
         List<ElectionAction> out = new ArrayList<>(3);
+        if (role == Role.MASTER && !(event instanceof ElectionEvent.Shutdown) && stalled(now)) {
+            // this router did not run for longer than the others wait for a master (SIGSTOP, docker pause, a
+            // frozen VM): they have elected another one by now. Give the address up before anything else (before
+            // acting on adverts queued meanwhile) and listen a full master-down interval before claiming again.
+            role = Role.BACKUP;
+            advertDueAt = NEVER;
+            masterAdvertIntervalNanos = ownAdvertIntervalNanos;
+            masterDownAt = now + masterDownNanos();
+            out.add(new GiveUp("stalled for " + (now - advertDueAtBeforeStall) / 1_000_000 + " ms"));
+            setOwner(null, out);
+        }
         if (event instanceof ElectionEvent.Start start) {
             start(now, start.healthy());
         } else if (event instanceof ElectionEvent.AdvertReceived advert) {
@@ -179,7 +191,9 @@ public final class Election {
                     becomeMaster(now, out);
                 } else {
                     setOwner(null, out);
-                    masterDownAt = healthy ? eligibleAt : NEVER;
+                    // once eligible, listen a whole master-down interval (priority skew included) before claiming:
+                    // routers that turn eligible at about the same time must not all claim at once
+                    masterDownAt = healthy && eligibleAt != NEVER ? eligibleAt + masterDownNanos() : NEVER;
                 }
             }
             case MASTER -> {
@@ -216,7 +230,7 @@ public final class Election {
         eligibleAt = now + settings.hysteresis().toNanos();
         switch (role) {
             case INIT, MASTER -> { }
-            case BACKUP -> masterDownAt = Math.max(eligibleAt, now + masterDownNanos());
+            case BACKUP -> masterDownAt = eligibleAt + masterDownNanos();
         }
     }
 
@@ -243,6 +257,15 @@ public final class Election {
         out.add(new SendAdvert(settings.priority()));
         out.add(new TakeOver());
         setOwner(self, out);
+    }
+
+    /** Whether a master's own advert is overdue by more than a master-down interval (it was not running). */
+    private boolean stalled(long now) {
+        if (advertDueAt == NEVER || now - advertDueAt <= masterDownNanos()) {
+            return false;
+        }
+        advertDueAtBeforeStall = advertDueAt;
+        return true;
     }
 
     private boolean eligible(long now) {

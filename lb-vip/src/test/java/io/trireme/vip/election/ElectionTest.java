@@ -277,6 +277,40 @@ class ElectionTest {
     }
 
     @Test
+    void hysteresisOver_stillListensAWholeMasterDownIntervalBeforeClaiming() {
+        Duration hysteresis = Duration.ofSeconds(2);
+        Election e = election(1, 100, true, Duration.ZERO, hysteresis);
+        e.handle(new Start(false));
+        ticker.advance(Duration.ofSeconds(5)); // no master heard all along
+        long back = ticker.nanos();
+        e.handle(new HealthChanged(true));
+
+        long takeOverAt = -1;
+        while (takeOverAt < 0) {
+            if (fireAt(e, e.nextDeadline()).contains(new TakeOver())) {
+                takeOverAt = ticker.nanos();
+            }
+        }
+        long masterDown = new ElectionSettings(100, ADVERT, true, Duration.ZERO, hysteresis).masterDownNanos(ADVERT_NANOS);
+        assertThat(takeOverAt - back).isEqualTo(hysteresis.toNanos() + masterDown);
+    }
+
+    @Test
+    void master_thatDidNotRunForAMasterDownInterval_givesUpBeforeActingOnAnything() {
+        Election e = election(1, 200);
+        e.handle(new Start(true));
+        fireAt(e, e.nextDeadline());
+        assertThat(e.state().role()).isEqualTo(Role.MASTER);
+
+        ticker.advance(Duration.ofSeconds(5)); // SIGSTOP / docker pause
+        List<ElectionAction> actions = e.handle(new AdvertReceived(peer(2), 100, ADVERT_NANOS));
+
+        assertThat(actions).first().isInstanceOf(GiveUp.class);
+        assertThat(actions).doesNotContain(new SendAdvert(200));
+        assertThat(e.state().role()).isEqualTo(Role.BACKUP);
+    }
+
+    @Test
     void shutdown_masterSendsPriorityZeroAndGivesUp() {
         Election e = election(1, 100);
         e.handle(new Start(true));

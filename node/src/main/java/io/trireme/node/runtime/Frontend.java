@@ -177,12 +177,16 @@ final class Frontend implements AutoCloseable {
    * (LB check: 0.5-1 s, plus the grace), against 30 s with kubeadm's keepalived recipe.
    */
   private static java.util.function.BooleanSupplier afterGrace(java.util.function.BooleanSupplier check) {
-    java.util.concurrent.atomic.AtomicLong failingSince = new java.util.concurrent.atomic.AtomicLong(-1);
+    // NEVER_PASSED: a node that just started gets no grace; it is eligible only once its checks have passed (and
+    // then after the hysteresis), so it first hears the current owner's adverts instead of racing it
+    final long neverPassed = Long.MIN_VALUE;
+    java.util.concurrent.atomic.AtomicLong failingSince = new java.util.concurrent.atomic.AtomicLong(neverPassed);
     return () -> {
       if (check.getAsBoolean()) {
         failingSince.set(-1);
         return true;
       }
+      if (failingSince.get() == neverPassed) return false;
       long now = System.nanoTime();
       failingSince.compareAndSet(-1, now);
       return now - failingSince.get() < BACKEND_GRACE_NANOS;

@@ -96,7 +96,11 @@ final class FailoverDrill {
         fault.heal(victim);
         healedAt = Micros.now();
         LOG.info("drill {}: {} healed", fault.name(), victim);
-        if (fault instanceof Fault.CutOff) excluded.add(new Ownership.Excluded(owner, faultAt, healedAt));
+        // a look at the cut-off owner's eth0 that was under way when the cut came is part of the cut too (it may
+        // end long after: its bracket then spans the fault)
+        if (fault instanceof Fault.CutOff) {
+          excluded.add(new Ownership.Excluded(owner, faultAt - MAX_SAMPLE_GAP_MICROS, healedAt));
+        }
         if (fault.restartsNode()) watch.watch(victim);
         if (fault instanceof Fault.Pause) {
           long unpausedAt = healedAt;

@@ -103,7 +103,7 @@ public final class VipFailoverBench {
         .start();
   }
 
-  /** The restarted node healthy (no failing VIP checks), then 5 s for the preemption that may follow. */
+  /** The restarted node healthy (no failing VIP checks) and one node holding the VIP. */
   private static void awaitSettled(List<HostPort> statusEndpoints, NodeConfig node) throws InterruptedException {
     long deadline = System.nanoTime() + STEP_TIMEOUT.toNanos();
     while (true) {
@@ -112,8 +112,7 @@ public final class VipFailoverBench {
       if (System.nanoTime() > deadline) throw new IllegalStateException(node.name() + " did not come back healthy");
       Thread.sleep(200);
     }
-    Thread.sleep(5_000); // hysteresis (2 s) + preemption + margin: the next trial starts from a settled VIP
-    awaitHolder(statusEndpoints, Optional.empty());
+    awaitHolder(statusEndpoints, Optional.empty()); // no preemption by default: the holder stays put
   }
 
   private static String awaitHolder(List<HostPort> statusEndpoints, Optional<String> notThis) throws InterruptedException {

@@ -89,18 +89,14 @@ final class FailoverDrill {
         vipMovedAt = watch.firstHeldByOtherAfter(owner, faultAt).getAsLong();
         await().atMost(PROGRESS).until(() -> client.ackedAfter(faultAt) >= 10);
         if (fault instanceof Fault.CutOff) {
-          // cut off, the node must notice it lost the store quorum and give the VIP up on its own
+          // cut off, the node must notice that no majority hears it and give the VIP up on its own, before the
+          // others claim it: its samples count like everyone's
           await().atMost(PROGRESS).until(() -> watch.firstReleasedAfter(owner, faultAt).isPresent());
           released = watch.firstReleasedAfter(owner, faultAt).getAsLong() - faultAt;
         }
         fault.heal(victim);
         healedAt = Micros.now();
         LOG.info("drill {}: {} healed", fault.name(), victim);
-        // a look at the cut-off owner's eth0 that was under way when the cut came is part of the cut too (it may
-        // end long after: its bracket then spans the fault)
-        if (fault instanceof Fault.CutOff) {
-          excluded.add(new Ownership.Excluded(owner, faultAt - MAX_SAMPLE_GAP_MICROS, healedAt));
-        }
         if (fault.restartsNode()) watch.watch(victim);
         if (fault instanceof Fault.Pause) {
           long unpausedAt = healedAt;
@@ -121,8 +117,7 @@ final class FailoverDrill {
       }
       Map<String, List<VipWatch.Sample>> samples = watch.samples();
       List<Ownership.Overlap> overlaps = Ownership.overlaps(samples, MAX_SAMPLE_GAP_MICROS, excluded);
-      long hole = Ownership.longestHole(samples, fault instanceof Fault.CutOff ? excluded
-          : List.of(new Ownership.Excluded(owner, faultAt, healedAt)));
+      long hole = Ownership.longestHole(samples, List.of(new Ownership.Excluded(owner, faultAt, healedAt)));
       String newOwner = watch.holderAt(vipMovedAt);
       Map<String, Map<String, String>> missing = new TreeMap<>();
       Map<String, String> expected = new TreeMap<>();

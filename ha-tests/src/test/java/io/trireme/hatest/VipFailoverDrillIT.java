@@ -14,21 +14,23 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The VIP under the four faults of the issue, one cluster for all of them (each drill heals its node and waits for
- * the cluster to settle before the next). Every drill asserts: never two owners among the nodes that can be seen
- * and reached, the VIP on another node within {@link #VIP_BUDGET}, writes through the VIP acknowledged again within
- * {@link #OUTAGE_BUDGET}, and every acknowledged write on every node at the end. The budgets are generous on
- * purpose (the build machines are shared); the measured figures are logged as {@code MEASURED drill ...}.
+ * the cluster to settle before the next). Every drill asserts: never two owners among the running nodes (a cut-off
+ * owner counts: it must let go before the others claim; a paused one cannot act until it is thawed), the VIP on
+ * another node within {@link #VIP_BUDGET}, writes through the VIP acknowledged again within {@link #OUTAGE_BUDGET},
+ * and every acknowledged write on every node at the end. The budgets are generous on purpose (the build machines
+ * are shared); the measured figures are logged as {@code MEASURED drill ...}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class VipFailoverDrillIT {
   static final long VIP_BUDGET = 5_000_000;
   static final long OUTAGE_BUDGET = 20_000_000;
-  /** A cut-off owner must notice it lost the store quorum and drop the VIP by itself within this. */
+  /** A cut-off owner must notice that no majority hears it and drop the VIP by itself within this. */
   static final long SELF_RELEASE_BUDGET = 15_000_000;
   /**
-   * Known defect: in rare runs two nodes held the VIP together for 7-192 ms (a node that claimed while the owner
-   * still held it, before either heard the other's advert). Such moments are logged by the drill (WARN) and
-   * must stay short; {@code -Dhatest.strictOwners=true} makes any of them fail the drill.
+   * The election's margins are timing (half an advert interval plus skew): a node descheduled for longer at the wrong
+   * moment could still overlap, and the owner check samples each node only every ~50 ms through {@code docker exec}.
+   * Any two-owner moment is logged (WARN); one of this length fails the drill, and {@code -Dhatest.strictOwners=true}
+   * makes any fail it.
    */
   static final long OVERLAP_TOLERANCE = 250_000;
   static final boolean STRICT_OWNERS = Boolean.getBoolean("hatest.strictOwners");
@@ -93,8 +95,8 @@ class VipFailoverDrillIT {
         soft.assertThat(r.overlaps()).as("moments with two VIP owners").isEmpty();
       } else {
         long longest = r.overlaps().stream().mapToLong(Ownership.Overlap::micros).max().orElse(0);
-        soft.assertThat(longest).as("µs of the longest moment with two VIP owners %s (known defect, see the"
-            + " issue note; -Dhatest.strictOwners=true demands none)", r.overlaps()).isLessThan(OVERLAP_TOLERANCE);
+        soft.assertThat(longest).as("µs of the longest moment with two VIP owners %s"
+            + " (-Dhatest.strictOwners=true demands none)", r.overlaps()).isLessThan(OVERLAP_TOLERANCE);
       }
       soft.assertThat(r.newOwner()).isNotEqualTo(r.owner());
       soft.assertThat(r.vipMoved()).as("µs until the VIP was on another node").isLessThan(VIP_BUDGET);

@@ -8,12 +8,16 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One backend at run time: its address, health, and the client connections currently bound to it (so they can be
  * closed the moment it goes DOWN or leaves the pool).
  */
 final class Backend {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Backend.class);
 
     private final BackendAddress address;
     private final InetSocketAddress socketAddress;
@@ -88,6 +92,20 @@ final class Backend {
             n++;
         }
         return n;
+    }
+
+    /**
+     * Acts on a health transition, wherever it was observed (a check, or a failed proxied connection): a backend
+     * that went DOWN loses its client connections at once, so clients reconnect instead of hanging.
+     */
+    void onTransition(String lb, BackendHealth.Transition t) {
+        if (t.to() == BackendState.DOWN) {
+            int closed = closeClients();
+            LOG.info("lb {}: backend {} {} -> DOWN ({}); closed {} proxied connections", lb, this, t.from(),
+                    t.reason(), closed);
+        } else {
+            LOG.info("lb {}: backend {} {} -> {} ({})", lb, this, t.from(), t.to(), t.reason());
+        }
     }
 
     boolean removed() {

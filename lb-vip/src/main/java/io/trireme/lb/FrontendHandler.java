@@ -115,11 +115,7 @@ final class FrontendHandler extends ChannelInboundHandlerAdapter {
         if (!othersUp) {
             return;
         }
-        target.health().recordConnectFailure(reason).ifPresent(t -> {
-            int closed = target.closeClients();
-            LOG.info("backend {} {} -> DOWN ({}); closed {} proxied connections", target, t.from(), t.reason(),
-                    closed);
-        });
+        target.health().recordConnectFailure(reason).ifPresent(t -> target.onTransition("proxy", t));
     }
 
     @Override

@@ -48,25 +48,16 @@ final class HealthChecker {
                 return;
             }
             if (f.isSuccess()) {
-                backend.health().recordPass().ifPresent(t -> onTransition(backend, t));
+                backend.health().recordPass().ifPresent(t -> backend.onTransition(name, t));
             } else {
                 String reason = HealthProbe.describe(f.cause());
                 backend.meters().checkFailures().increment();
                 LOG.debug("lb {}: check of {} failed: {}", name, backend, reason);
-                backend.health().recordFailure(reason).ifPresent(t -> onTransition(backend, t));
+                backend.health().recordFailure(reason).ifPresent(t -> backend.onTransition(name, t));
             }
             backend.nextCheck(loop.schedule(() -> runCheck(backend, loop),
                     settings.interval().toNanos(), TimeUnit.NANOSECONDS));
         });
     }
 
-    private void onTransition(Backend backend, BackendHealth.Transition t) {
-        if (t.to() == BackendState.DOWN) {
-            int closed = backend.closeClients();
-            LOG.info("lb {}: backend {} {} -> DOWN ({}); closed {} proxied connections",
-                    name, backend, t.from(), t.reason(), closed);
-        } else {
-            LOG.info("lb {}: backend {} {} -> {} ({})", name, backend, t.from(), t.to(), t.reason());
-        }
-    }
 }

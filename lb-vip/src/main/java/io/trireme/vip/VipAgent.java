@@ -261,7 +261,8 @@ public final class VipAgent implements AutoCloseable {
         if (verifier.verify(data, length, source) instanceof Verdict.Accepted ok) {
             Advert a = ok.advert();
             submit(() -> dispatch(new ElectionEvent.AdvertReceived(a.sender(), a.priority(),
-                    TimeUnit.MILLISECONDS.toNanos(a.advertIntervalMillis()))));
+                    TimeUnit.MILLISECONDS.toNanos(a.advertIntervalMillis()), a.has(Advert.STANDBY),
+                    a.has(Advert.CANDIDATE), a.has(Advert.HEARS_MASTER))));
         }
     }
 
@@ -289,14 +290,15 @@ public final class VipAgent implements AutoCloseable {
 
     private void apply(ElectionAction action) {
         if (action instanceof ElectionAction.SendAdvert send) {
-            byte[] datagram = codec.encode(new Advert(config.vrid(), send.priority(),
-                    (int) config.advertInterval().toMillis(), election.self(), bootEpoch, ++sequence,
-                    wallMillis.getAsLong()));
+            byte[] datagram = advert(send.priority(), 0);
             if (send.priority() == 0) {
                 ownership.then(() -> transport.send(datagram)); // after the queued release
             } else {
                 transport.send(datagram);
             }
+        } else if (action instanceof ElectionAction.SendStandby standby) {
+            transport.send(advert(standby.priority(), Advert.STANDBY | (standby.candidate() ? Advert.CANDIDATE : 0)
+                    | (standby.hearsMaster() ? Advert.HEARS_MASTER : 0)));
         } else if (action instanceof ElectionAction.TakeOver) {
             toMaster.increment();
             LOG.info("vip[{}] elected master (priority {}); taking {}", node, config.priority(),
@@ -313,6 +315,11 @@ public final class VipAgent implements AutoCloseable {
         } else {
             throw new IllegalStateException("unknown action " + action);
         }
+    }
+
+    private byte[] advert(int priority, int flags) {
+        return codec.encode(new Advert(config.vrid(), priority, (int) config.advertInterval().toMillis(),
+                election.self(), bootEpoch, ++sequence, wallMillis.getAsLong(), flags));
     }
 
     private void rescheduleTimer() {

@@ -99,8 +99,10 @@ public record VipConfig(String nodeName, int vrid, int priority, Duration advert
         }
     }
 
+    /** Unicast knows the group (itself and its peers), which turns the quorum fencing on; multicast does not. */
     public ElectionSettings electionSettings() {
-        return electionSettings(priority, advertInterval, preempt, preemptDelay, hysteresis);
+        return new ElectionSettings(priority, advertInterval, preempt, preemptDelay, hysteresis,
+                transport == Transport.UNICAST ? peers.size() + 1 : 0);
     }
 
     private static ElectionSettings electionSettings(int priority, Duration advertInterval, boolean preempt,

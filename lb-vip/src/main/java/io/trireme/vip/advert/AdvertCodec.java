@@ -18,7 +18,7 @@ import javax.crypto.spec.SecretKeySpec;
  * The advertisement wire format, big-endian, authenticated with HMAC-SHA256 over everything before the tag:
  *
  * <pre>
- *  0  magic "TV" (2)        2  version = 1 (1)      3  vrid (1)       4  priority (1)     5  flags = 0 (1)
+ *  0  magic "TV" (2)        2  version = 2 (1)      3  vrid (1)       4  priority (1)     5  flags (1)
  *  6  advert interval ms (2)                        8  sender port (2)
  * 10  address length 4|16 (1), address
  *     name length 0..64 (1), name (UTF-8)
@@ -30,7 +30,8 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class AdvertCodec {
 
-    public static final int VERSION = 1;
+    /** 2: flags carry {@link Advert#STANDBY}, {@link Advert#CANDIDATE}, {@link Advert#HEARS_MASTER}. */
+    public static final int VERSION = 2;
     public static final int MAX_SIZE = 2 + 1 + 1 + 1 + 1 + 2 + 2 + 1 + 16 + 1 + PeerId.MAX_NAME_BYTES + 24 + 32;
     private static final int MIN_KEY_BYTES = 16;
     private static final int TAG_BYTES = 32;
@@ -54,7 +55,7 @@ public final class AdvertCodec {
         byte[] name = advert.sender().name().getBytes(StandardCharsets.UTF_8);
         ByteBuffer buf = ByteBuffer.allocate(MAX_SIZE);
         buf.put(MAGIC_0).put(MAGIC_1).put((byte) VERSION).put((byte) advert.vrid()).put((byte) advert.priority())
-                .put((byte) 0)
+                .put((byte) advert.flags())
                 .putShort((short) advert.advertIntervalMillis())
                 .putShort((short) advert.sender().port())
                 .put((byte) address.length).put(address)
@@ -83,7 +84,7 @@ public final class AdvertCodec {
             }
             int vrid = Byte.toUnsignedInt(buf.get());
             int priority = Byte.toUnsignedInt(buf.get());
-            buf.get(); // flags, reserved
+            int flags = Byte.toUnsignedInt(buf.get());
             int interval = Short.toUnsignedInt(buf.getShort());
             int port = Short.toUnsignedInt(buf.getShort());
             int addressLength = Byte.toUnsignedInt(buf.get());
@@ -119,7 +120,8 @@ public final class AdvertCodec {
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(nameBytes)).toString();
             PeerId sender = new PeerId(InetAddress.getByAddress(address), port, name);
-            return new Verdict.Accepted(new Advert(vrid, priority, interval, sender, bootEpoch, sequence, timestamp));
+            return new Verdict.Accepted(new Advert(vrid, priority, interval, sender, bootEpoch, sequence, timestamp,
+                    flags));
         } catch (BufferUnderflowException e) {
             return malformed("truncated");
         } catch (CharacterCodingException e) {

@@ -7,8 +7,21 @@ public sealed interface ElectionEvent {
     record Start(boolean healthy) implements ElectionEvent {
     }
 
-    /** An authenticated, fresh advertisement for our virtual router (already checked by the codec). */
-    record AdvertReceived(PeerId sender, int priority, long advertIntervalNanos) implements ElectionEvent {
+    /**
+     * An authenticated, fresh advertisement for our virtual router (already checked by the codec).
+     *
+     * @param standby     sent by a backup (quorum-fenced groups only): it tells who is alive, never claims
+     * @param candidate   (standby) the sender would claim the address if no master were heard
+     * @param hearsMaster (standby) the sender heard a master advert within the contact window
+     */
+    record AdvertReceived(PeerId sender, int priority, long advertIntervalNanos, boolean standby, boolean candidate,
+                          boolean hearsMaster) implements ElectionEvent {
+
+        /** A master's advert (or a priority-0 "leaving" one). */
+        public AdvertReceived(PeerId sender, int priority, long advertIntervalNanos) {
+            this(sender, priority, advertIntervalNanos, false, false, false);
+        }
+
         public AdvertReceived {
             if (priority < 0 || priority > 255) {
                 throw new IllegalArgumentException("priority out of range: " + priority);

@@ -11,9 +11,20 @@ import java.util.Objects;
  * @param preempt        whether a higher-priority backup takes over from a lower-priority master
  * @param preemptDelay   how long a lower-priority master must have been seen before preempting it
  * @param hysteresis     how long health must stay good again before this router may become master
+ * @param routers        how many routers the virtual router has, this one included, or 0 when unknown
+ *                       (multicast). When known, the election is <em>quorum-fenced</em>: backups advertise too
+ *                       ("standby" adverts), a router claims only while it hears a majority, only the
+ *                       highest-ranked eligible backup claims, and a master that stops hearing a majority of routers
+ *                       that hear it gives the address up before any backup may claim it
  */
 public record ElectionSettings(int priority, Duration advertInterval, boolean preempt, Duration preemptDelay,
-                               Duration hysteresis) {
+                               Duration hysteresis, int routers) {
+
+    /** Plain RFC 5798 behaviour, for a router that does not know the group's size. */
+    public ElectionSettings(int priority, Duration advertInterval, boolean preempt, Duration preemptDelay,
+                            Duration hysteresis) {
+        this(priority, advertInterval, preempt, preemptDelay, hysteresis, 0);
+    }
 
     public static final int MIN_PRIORITY = 1;
     public static final int MAX_PRIORITY = 254;
@@ -33,6 +44,45 @@ public record ElectionSettings(int priority, Duration advertInterval, boolean pr
         if (preemptDelay.isNegative() || hysteresis.isNegative()) {
             throw new IllegalArgumentException("preemptDelay and hysteresis must not be negative");
         }
+        if (routers < 0 || routers > 255) {
+            throw new IllegalArgumentException("routers must be 0 (unknown) .. 255: " + routers);
+        }
+    }
+
+    /** Whether the group's size is known, which turns the quorum fencing on. */
+    public boolean quorumFenced() {
+        return routers > 0;
+    }
+
+    /** Routers, this one included, that must hear each other for a router to claim or keep the address. */
+    public int majority() {
+        return routers / 2 + 1;
+    }
+
+    /**
+     * How recently a peer must have been heard to count (W = three advert intervals, so that two late or lost
+     * standby adverts in a row from every peer do not fence a healthy master). A master keeps the address only while
+     * a majority of routers (itself included) told it within W that they hear a master.
+     */
+    public long contactWindowNanos() {
+        return 3 * advertInterval.toNanos();
+    }
+
+    /** A backup's standby adverts say "I hear a master" while its last master advert is this recent (1.5 intervals). */
+    public long hearsMasterWindowNanos() {
+        return 3 * advertInterval.toNanos() / 2;
+    }
+
+    /**
+     * How long a backup waits after the master's last advert before claiming: the RFC's Master_Down_Interval, plus
+     * two advert intervals when quorum-fenced (5 intervals + Skew_Time). That makes every claim come after a silent
+     * master's release: once its adverts stop reaching the others it is confirmed for at most
+     * {@link #hearsMasterWindowNanos} more and releases {@link #contactWindowNanos} after the last confirmation,
+     * 4.5 intervals after the advert the others heard last; a master cut off from the others releases 3 intervals
+     * after the cut, while they claim at the earliest 4 intervals + Skew_Time after it.
+     */
+    public long claimAfterSilenceNanos(long masterAdvertIntervalNanos) {
+        return masterDownNanos(masterAdvertIntervalNanos) + (quorumFenced() ? 2 * advertInterval.toNanos() : 0);
     }
 
     /** RFC 5798 Skew_Time = ((256 − priority) × Master_Adver_Interval) / 256. */

@@ -18,6 +18,7 @@ import io.trireme.apiserver.admission.ServiceAccountAdmission;
 import io.trireme.apiserver.controlplane.DefaultServiceAccounts;
 import io.trireme.apiserver.registry.core.serviceaccount.ServiceAccountStrategy;
 import io.trireme.apiserver.auth.Authenticator;
+import io.trireme.apiserver.auth.Authorizer;
 import io.trireme.apiserver.auth.TokenFile;
 import io.trireme.apiserver.discovery.Discovery;
 import io.trireme.apiserver.health.HealthCheck;
@@ -109,7 +110,7 @@ public final class ApiServer implements AutoCloseable {
     List<WriteEffect> effects = List.of(new ServiceAllocation(kv, config.serviceRange(), config.nodePortRange()),
         new ResourceQuotaEffect(kv));
     this.storeHealth = new StoreHealth(store, config.storeTimeout().toMillis());
-    for (ResourceStrategy s : Resources.all(clock, storeHealth)) {
+    for (ResourceStrategy s : Resources.all(clock, storeHealth, new Authorizer())) {
       ResourceSchema schema = ProtoTypes.kind(s.info().apiVersion(), s.info().kind())
           .<ResourceSchema>map(d -> obj -> FieldPruner.prune(obj, d)).orElse(ResourceSchema.ANY);
       registry.register(new GenericStore(s, schema, kv, clock, admission, effects, scheduler,

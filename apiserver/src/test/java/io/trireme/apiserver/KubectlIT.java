@@ -399,7 +399,9 @@ class KubectlIT {
 
   @Test
   void componentStatuses_reportTheStoreMembersAndMissingComponents() throws Exception {
-    String out = ok("get", "cs").out();
+    Kubectl.Result cs = ok("get", "cs");
+    assertThat(cs.err()).contains("Warning: v1 ComponentStatus is deprecated in v1.19+");
+    String out = cs.out();
     assertThat(out).containsPattern("NAME\\s+STATUS\\s+MESSAGE\\s+ERROR")
         .containsPattern("etcd-0\\s+Healthy")
         .containsPattern("scheduler\\s+Unhealthy\\s+.*does not run")

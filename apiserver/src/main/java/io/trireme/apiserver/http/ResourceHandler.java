@@ -48,6 +48,10 @@ public final class ResourceHandler {
   void handle(Exchange ex, UserInfo user, String group, String version, List<String> segs) {
     Target t = target(group, version, segs);
     ResourceInfo info = t.store().info();
+    String deprecatedIn = t.store().strategy().deprecatedIn();
+    if (!deprecatedIn.isEmpty()) {
+      ex.warn(info.apiVersion() + " " + info.kind() + " is deprecated in v" + deprecatedIn + "+");
+    }
     Optional<Review> review = t.store().strategy().review();
     if (review.isPresent()) {
       if (!ex.method.name().equals("POST") || t.name() != null) {

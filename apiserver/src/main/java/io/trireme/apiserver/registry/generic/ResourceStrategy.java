@@ -154,6 +154,14 @@ public interface ResourceStrategy {
     return computed().isEmpty() && review().isEmpty();
   }
 
+  /**
+   * The Kubernetes release that deprecated this version of the resource ("1.19"), or empty: every request on it
+   * then carries kube-apiserver's warning, which kubectl prints.
+   */
+  default String deprecatedIn() {
+    return "";
+  }
+
   /** The verbs discovery advertises. */
   default List<String> verbs() {
     return review().isPresent() ? CREATE_ONLY : computed().isPresent() ? READ_VERBS : ALL_VERBS;

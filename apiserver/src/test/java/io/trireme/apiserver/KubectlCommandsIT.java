@@ -350,6 +350,18 @@ class KubectlCommandsIT {
     assertThat(ok("auth", "whoami").out()).containsPattern("Username\\s+admin")
         .containsPattern("Groups\\s+\\[system:masters system:authenticated]");
 
+    // impersonation (--as): the request acts as the impersonated user, with its groups
+    assertThat(ok("auth", "whoami", "--as=bob", "--as-group=devs").out()).containsPattern("Username\\s+bob")
+        .containsPattern("Groups\\s+\\[devs system:authenticated]");
+    assertThat(ok("auth", "whoami", "--as=system:serviceaccount:kube-system:builder").out())
+        .containsPattern("Groups\\s+\\[system:serviceaccounts system:serviceaccounts:kube-system "
+            + "system:authenticated]");
+    assertThat(ok("auth", "can-i", "create", "pods", "--as=bob").out().strip()).isEqualTo("yes");
+    HttpResponse<String> groupOnly = api.http().send(HttpRequest.newBuilder(URI.create(api.url() + "/api/v1/pods"))
+        .header("Impersonate-Group", "devs").GET().build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(groupOnly.statusCode()).isEqualTo(500);
+    assertThat(groupOnly.body()).contains("without impersonating a user");
+
     // the review itself: the admin is allowed for no stated reason, alice with the reason that nothing is enforced
     String review = "{\"apiVersion\":\"authorization.k8s.io/v1\",\"kind\":\"SelfSubjectAccessReview\","
         + "\"spec\":{\"resourceAttributes\":{\"namespace\":\"default\",\"verb\":\"delete\",\"resource\":\"pods\"}}}";

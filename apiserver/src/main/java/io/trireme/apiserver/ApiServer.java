@@ -18,6 +18,7 @@ import io.trireme.apiserver.admission.ServiceAccountAdmission;
 import io.trireme.apiserver.controlplane.DefaultServiceAccounts;
 import io.trireme.apiserver.registry.core.serviceaccount.ServiceAccountStrategy;
 import io.trireme.apiserver.auth.Authenticator;
+import io.trireme.apiserver.auth.Authorizer;
 import io.trireme.apiserver.auth.TokenFile;
 import io.trireme.apiserver.discovery.Discovery;
 import io.trireme.apiserver.health.HealthCheck;
@@ -82,6 +83,7 @@ public final class ApiServer implements AutoCloseable {
   private final AtomicBoolean bootstrapped = new AtomicBoolean();
   private final CertifiedKey serving;
   private final StoreHealth storeHealth;
+  private final Authorizer authorizer = new Authorizer();
   private KubernetesService kubernetesService;
   private DefaultServiceAccounts serviceAccounts;
   private EventLoopGroup boss;
@@ -109,7 +111,7 @@ public final class ApiServer implements AutoCloseable {
     List<WriteEffect> effects = List.of(new ServiceAllocation(kv, config.serviceRange(), config.nodePortRange()),
         new ResourceQuotaEffect(kv));
     this.storeHealth = new StoreHealth(store, config.storeTimeout().toMillis());
-    for (ResourceStrategy s : Resources.all(clock, storeHealth)) {
+    for (ResourceStrategy s : Resources.all(clock, storeHealth, authorizer)) {
       ResourceSchema schema = ProtoTypes.kind(s.info().apiVersion(), s.info().kind())
           .<ResourceSchema>map(d -> obj -> FieldPruner.prune(obj, d)).orElse(ResourceSchema.ANY);
       registry.register(new GenericStore(s, schema, kv, clock, admission, effects, scheduler,
@@ -147,7 +149,7 @@ public final class ApiServer implements AutoCloseable {
         "livez", new HealthEndpoint("livez", List.of(ping, etcd)),
         "readyz", new HealthEndpoint("readyz", List.of(ping, etcd, boot)));
     OpenApiV3 openApi = new OpenApiV3(registry);
-    ApiHandler handler = new ApiHandler(new ApiHandler.Services(new Authenticator(tokens),
+    ApiHandler handler = new ApiHandler(new ApiHandler.Services(new Authenticator(tokens), authorizer,
         new Discovery(registry), new ResourceHandler(registry, writeCondition, clock), health,
         ApiHandler.versionInfo(), openApi, new OpenApiV2(openApi)));
     boss = new NioEventLoopGroup(1);

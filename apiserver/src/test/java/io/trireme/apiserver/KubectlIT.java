@@ -175,7 +175,7 @@ class KubectlIT {
 
   @Test
   void olderAndNewerKubectl_discoverAndList() throws Exception {
-    Path dir = Path.of(new java.io.File(Path.of("/usr/bin/kubectl").toRealPath().toString()).getParent());
+    Path dir = Kubectl.versionedDir();
     for (String v : new String[] {"1.27", "1.33"}) {
       Path bin = dir.resolve("kubectl." + v);
       Kubectl k = new Kubectl(bin.toString(), home.resolve("kubeconfig"), Files.createTempDirectory(home, v));
@@ -399,7 +399,9 @@ class KubectlIT {
 
   @Test
   void componentStatuses_reportTheStoreMembersAndMissingComponents() throws Exception {
-    String out = ok("get", "cs").out();
+    Kubectl.Result cs = ok("get", "cs");
+    assertThat(cs.err()).contains("Warning: v1 ComponentStatus is deprecated in v1.19+");
+    String out = cs.out();
     assertThat(out).containsPattern("NAME\\s+STATUS\\s+MESSAGE\\s+ERROR")
         .containsPattern("etcd-0\\s+Healthy")
         .containsPattern("scheduler\\s+Unhealthy\\s+.*does not run")
@@ -425,7 +427,7 @@ class KubectlIT {
 
   @Test
   void kubectl127_appliesWithDefaultValidation_andExplains_fromOpenApiV2Protobuf() throws Exception {
-    Path dir = Path.of(new java.io.File(Path.of("/usr/bin/kubectl").toRealPath().toString()).getParent());
+    Path dir = Kubectl.versionedDir();
     Kubectl k = new Kubectl(dir.resolve("kubectl.1.27").toString(), home.resolve("kubeconfig"),
         Files.createTempDirectory(home, "v2"));
     Path file = home.resolve("v2.yaml");

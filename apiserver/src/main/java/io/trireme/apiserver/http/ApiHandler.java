@@ -10,6 +10,8 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.ssl.SslHandler;
 import io.trireme.apiserver.auth.Authenticator;
+import io.trireme.apiserver.auth.Authorizer;
+import io.trireme.apiserver.auth.Impersonation;
 import io.trireme.apiserver.auth.UserInfo;
 import io.trireme.apiserver.discovery.Discovery;
 import io.trireme.apiserver.health.HealthEndpoint;
@@ -41,7 +43,8 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
   private static final String AGG_AS = "APIGroupDiscoveryList";
 
   /** What the handler serves; shared by every connection. */
-  public record Services(Authenticator authenticator, Discovery discovery, ResourceHandler resources,
+  public record Services(Authenticator authenticator, Authorizer authorizer, Discovery discovery,
+      ResourceHandler resources,
       Map<String, HealthEndpoint> health, ObjectNode version, OpenApiV3 openApi, OpenApiV2 openApiV2) {}
 
   private final Services services;
@@ -85,11 +88,13 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
       ex.json(200, services.version(), Exchange.JSON);
       return;
     }
-    Optional<UserInfo> user = services.authenticator().authenticate(peerCertificates(ex),
+    Optional<UserInfo> authenticated = services.authenticator().authenticate(peerCertificates(ex),
         ex.headers.get(HttpHeaderNames.AUTHORIZATION));
-    if (user.isEmpty()) {
+    if (authenticated.isEmpty()) {
       throw ApiException.unauthorized();
     }
+    Optional<UserInfo> user = Optional.of(Impersonation.apply(authenticated.get(), ex.headers,
+        services.authorizer()));
     LOG.debug("{} {} {}", user.get().name(), ex.method, ex.path);
     Discovery d = services.discovery();
     if (first.equals("api")) {

@@ -16,6 +16,7 @@ import io.trireme.apiserver.registry.generic.Meta;
 import io.trireme.apiserver.registry.generic.PostSubresource;
 import io.trireme.apiserver.registry.generic.Registry;
 import io.trireme.apiserver.registry.generic.ResourceInfo;
+import io.trireme.apiserver.registry.generic.Review;
 import io.trireme.apiserver.registry.generic.Tables;
 import io.trireme.apiserver.registry.generic.WriteOptions;
 import io.trireme.apiserver.registry.generic.patch.PatchType;
@@ -23,6 +24,7 @@ import io.trireme.apiserver.status.ApiException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /** The verbs on {@code /api/v1/...} and {@code /apis/<group>/<version>/...}: routing to the store and output negotiation. */
@@ -46,6 +48,21 @@ public final class ResourceHandler {
   void handle(Exchange ex, UserInfo user, String group, String version, List<String> segs) {
     Target t = target(group, version, segs);
     ResourceInfo info = t.store().info();
+    String deprecatedIn = t.store().strategy().deprecatedIn();
+    if (!deprecatedIn.isEmpty()) {
+      ex.warn(info.apiVersion() + " " + info.kind() + " is deprecated in v" + deprecatedIn + "+");
+    }
+    Optional<Review> review = t.store().strategy().review();
+    if (review.isPresent()) {
+      if (!ex.method.name().equals("POST") || t.name() != null) {
+        throw ApiException.methodNotSupported(info.resource(), ex.method.name());
+      }
+      ObjectNode posted = Json.decodeObject(ex.headers.get(HttpHeaderNames.CONTENT_TYPE), ex.body);
+      ObjectNode answer = review.get().answer(posted, user);
+      answer.put("kind", info.kind()).put("apiVersion", info.apiVersion());
+      ex.json(201, answer, Exchange.JSON);
+      return;
+    }
     WriteOptions w = new WriteOptions(dryRun(ex), writeCondition.compares(user),
         FieldValidation.of(ex.param("fieldValidation")), ex::warn);
     PostSubresource post = t.store().strategy().postSubresources().get(t.subresource());

@@ -12,6 +12,8 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.trireme.apiserver.codec.Json;
 import io.trireme.apiserver.registry.generic.ResourceStrategy;
 import io.trireme.apiserver.registry.generic.Tables;
@@ -20,13 +22,17 @@ import io.trireme.apiserver.status.ApiException;
 import java.time.Clock;
 import java.util.List;
 
-/** A watch answered as a chunked stream of JSON {@code WatchEvent} lines (objects or one-row Tables). */
+/**
+ * A watch answered as a chunked stream of JSON {@code WatchEvent} lines (objects or one-row Tables), or as
+ * WebSocket text frames when the client asked for the upgrade ({@link WebSocketWatch}).
+ */
 final class WatchStream implements WatchSink {
   private final Exchange ex;
   private final ResourceStrategy strategy;
   private final boolean table;
   private final boolean includeObject;
   private final Clock clock;
+  private final boolean websocket;
   private boolean firstRow = true;
 
   WatchStream(Exchange ex, ResourceStrategy strategy, boolean table, boolean includeObject, Clock clock) {
@@ -35,12 +41,16 @@ final class WatchStream implements WatchSink {
     this.table = table;
     this.includeObject = includeObject;
     this.clock = clock;
+    this.websocket = WebSocketWatch.requested(ex.headers);
   }
 
   /** Sends the response head; events follow as chunks. */
   boolean begin(String contentType) {
     if (!ex.claim()) {
       return false;
+    }
+    if (websocket) {
+      return WebSocketWatch.upgrade(ex);
     }
     HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
     head.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
@@ -64,7 +74,8 @@ final class WatchStream implements WatchSink {
     ObjectNode ev = JsonNodeFactory.instance.objectNode().put("type", type);
     ev.set("object", payload);
     byte[] line = (Json.string(ev) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    ex.ctx.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(line)));
+    ex.ctx.writeAndFlush(websocket ? new TextWebSocketFrame(Unpooled.wrappedBuffer(line))
+        : new DefaultHttpContent(Unpooled.wrappedBuffer(line)));
   }
 
   @Override
@@ -75,7 +86,9 @@ final class WatchStream implements WatchSink {
 
   @Override
   public void end() {
-    if (ex.keepAlive) {
+    if (websocket) {
+      ex.ctx.writeAndFlush(new CloseWebSocketFrame(1000, "")).addListener(ChannelFutureListener.CLOSE);
+    } else if (ex.keepAlive) {
       ex.ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
     } else {
       ex.ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(ChannelFutureListener.CLOSE);

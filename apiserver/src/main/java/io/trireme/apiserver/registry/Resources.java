@@ -4,6 +4,10 @@ import io.trireme.apiserver.registry.apps.daemonset.DaemonSetStrategy;
 import io.trireme.apiserver.registry.apps.deployment.DeploymentStrategy;
 import io.trireme.apiserver.registry.apps.replicaset.ReplicaSetStrategy;
 import io.trireme.apiserver.registry.apps.statefulset.StatefulSetStrategy;
+import io.trireme.apiserver.auth.Authorizer;
+import io.trireme.apiserver.registry.authentication.selfsubjectreview.SelfSubjectReviewStrategy;
+import io.trireme.apiserver.registry.authorization.selfsubjectaccessreview.SelfSubjectAccessReviewStrategy;
+import io.trireme.apiserver.registry.authorization.selfsubjectrulesreview.SelfSubjectRulesReviewStrategy;
 import io.trireme.apiserver.registry.batch.cronjob.CronJobStrategy;
 import io.trireme.apiserver.registry.batch.job.JobStrategy;
 import io.trireme.apiserver.registry.coordination.lease.LeaseStrategy;
@@ -33,8 +37,11 @@ import java.util.List;
 public final class Resources {
   private Resources() {}
 
-  /** @param storeHealth the store members' health for componentstatuses (null: none to report) */
-  public static List<ResourceStrategy> all(Clock clock, StoreHealth storeHealth) {
+  /**
+   * @param storeHealth the store members' health for componentstatuses (null: none to report)
+   * @param authorizer answers the access reviews
+   */
+  public static List<ResourceStrategy> all(Clock clock, StoreHealth storeHealth, Authorizer authorizer) {
     return List.of(
         new NamespaceStrategy(),
         new ConfigMapStrategy(),
@@ -61,6 +68,9 @@ public final class Resources {
         RoleStrategy.role(),
         RoleStrategy.clusterRole(),
         RoleBindingStrategy.roleBinding(),
-        RoleBindingStrategy.clusterRoleBinding());
+        RoleBindingStrategy.clusterRoleBinding(),
+        SelfSubjectAccessReviewStrategy.of(authorizer),
+        SelfSubjectRulesReviewStrategy.of(authorizer),
+        SelfSubjectReviewStrategy.of());
   }
 }

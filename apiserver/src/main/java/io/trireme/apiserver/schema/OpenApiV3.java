@@ -72,6 +72,10 @@ public final class OpenApiV3 {
       String base = (group.isEmpty() ? "/api/" : "/apis/" + group + "/") + version
           + (info.namespaced() ? "/namespaces/{namespace}/" : "/") + info.resource();
       ObjectNode collection = paths.putObject(base);
+      if (store.strategy().review().isPresent()) {
+        collection.set("post", op(info, "post", kindRef, true));
+        continue;
+      }
       collection.set("get", op(info, "list", kindRef, false));
       ObjectNode item = paths.putObject(base + "/{name}");
       item.set("get", op(info, "get", kindRef, false));

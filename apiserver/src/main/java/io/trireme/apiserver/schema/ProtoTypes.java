@@ -1,6 +1,10 @@
 package io.trireme.apiserver.schema;
 
+import com.google.protobuf.DescriptorProtos.DescriptorProto;
+import com.google.protobuf.DescriptorProtos.FieldDescriptorProto;
+import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
 import com.google.protobuf.Descriptors.Descriptor;
+import com.google.protobuf.Descriptors.DescriptorValidationException;
 import com.google.protobuf.Descriptors.FileDescriptor;
 import io.kubernetes.client.proto.Meta;
 import io.kubernetes.client.proto.V1;
@@ -30,9 +34,37 @@ public final class ProtoTypes {
   public static final String RAW_EXTENSION = "k8s.io.apimachinery.pkg.runtime.RawExtension";
   private static final Map<String, Descriptor> TYPES = index(List.of(V1.getDescriptor(),
       V1Apps.getDescriptor(), V1Authentication.getDescriptor(), V1Authorization.getDescriptor(),
-      V1Batch.getDescriptor(), V1Policy.getDescriptor(), V1Rbac.getDescriptor(), Meta.getDescriptor()));
+      V1Batch.getDescriptor(), V1Policy.getDescriptor(), V1Rbac.getDescriptor(), Meta.getDescriptor(),
+      authenticationAfter128()));
 
   private ProtoTypes() {}
+
+  /**
+   * authentication.k8s.io/v1 SelfSubjectReview (GA in 1.28, but not in the 1.28 generated Java types we use),
+   * declared as in Kubernetes' generated.proto: kubectl 1.32+ sends it as protobuf for {@code auth whoami}.
+   */
+  private static FileDescriptor authenticationAfter128() {
+    FileDescriptor auth = V1Authentication.getDescriptor();
+    DescriptorProto review = DescriptorProto.newBuilder().setName("SelfSubjectReview")
+        .addField(message("metadata", 1, "." + META_PKG + ".ObjectMeta"))
+        .addField(message("status", 2, "." + auth.getPackage() + ".SelfSubjectReviewStatus")).build();
+    DescriptorProto status = DescriptorProto.newBuilder().setName("SelfSubjectReviewStatus")
+        .addField(message("userInfo", 1, "." + auth.getPackage() + ".UserInfo")).build();
+    FileDescriptorProto file = FileDescriptorProto.newBuilder().setName("trireme/authentication-v1-after-1.28.proto")
+        .setPackage(auth.getPackage()).addDependency(Meta.getDescriptor().getName())
+        .addDependency(auth.getName()).addMessageType(review).addMessageType(status).build();
+    try {
+      return FileDescriptor.buildFrom(file, new FileDescriptor[] {Meta.getDescriptor(), auth});
+    } catch (DescriptorValidationException e) {
+      throw new IllegalStateException("the SelfSubjectReview declaration is invalid", e);
+    }
+  }
+
+  private static FieldDescriptorProto message(String name, int number, String type) {
+    return FieldDescriptorProto.newBuilder().setName(name).setNumber(number)
+        .setLabel(FieldDescriptorProto.Label.LABEL_OPTIONAL).setType(FieldDescriptorProto.Type.TYPE_MESSAGE)
+        .setTypeName(type).build();
+  }
 
   private static Map<String, Descriptor> index(List<FileDescriptor> files) {
     Map<String, Descriptor> out = new HashMap<>();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.trireme.apiserver.auth.Authorizer;
 import io.trireme.apiserver.codec.Json;
 import io.trireme.apiserver.registry.generic.ResourceInfo;
 import io.trireme.apiserver.registry.generic.ResourceStrategy;
@@ -48,11 +49,13 @@ class ResourceContractIT {
 
   /** The stored resources; read-only computed ones (componentstatuses) have their own contract below. */
   static Stream<ResourceStrategy> resources() {
-    return Resources.all(java.time.Clock.systemUTC(), null).stream().filter(s -> s.computed().isEmpty());
+    return Resources.all(java.time.Clock.systemUTC(), null, new Authorizer()).stream()
+        .filter(ResourceStrategy::stored);
   }
 
   static Stream<ResourceStrategy> readOnlyResources() {
-    return Resources.all(java.time.Clock.systemUTC(), null).stream().filter(s -> s.computed().isPresent());
+    return Resources.all(java.time.Clock.systemUTC(), null, new Authorizer()).stream()
+        .filter(s -> s.computed().isPresent());
   }
 
   private static String collection(ResourceInfo i) {

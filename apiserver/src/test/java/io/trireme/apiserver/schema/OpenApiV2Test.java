@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnknownFieldSet;
+import io.trireme.apiserver.auth.Authorizer;
 import io.trireme.apiserver.registry.Resources;
 import io.trireme.apiserver.registry.generic.GenericStore;
 import io.trireme.apiserver.registry.generic.Registry;
@@ -36,7 +37,7 @@ class OpenApiV2Test {
   @Test
   void document_hasDeploymentPatchWithFieldValidation_andItsDefinition() throws Exception {
     Registry registry = new Registry();
-    for (ResourceStrategy s : Resources.all(Clock.systemUTC(), null)) {
+    for (ResourceStrategy s : Resources.all(Clock.systemUTC(), null, new Authorizer())) {
       registry.register(new GenericStore(s, ResourceSchema.ANY, null, Clock.systemUTC(), List.of(), List.of(), null,
           1000));
     }

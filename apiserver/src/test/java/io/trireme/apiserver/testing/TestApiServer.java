@@ -29,7 +29,8 @@ import org.awaitility.Awaitility;
 /** A real etcd plus an {@link ApiServer} on 127.0.0.1, an admin client certificate and an HTTPS client. */
 public final class TestApiServer implements AutoCloseable {
   public final EtcdProcess etcd;
-  public final ApiServer server;
+  public volatile ApiServer server;
+  private final Path tokenFile;
   public final CertifiedKey caKey;
   public final CertifiedKey admin;
   private final ClusterCa ca;
@@ -53,23 +54,37 @@ public final class TestApiServer implements AutoCloseable {
     caKey = pki.newCa("trireme-test-ca", Duration.ofDays(1));
     ca = ClusterCa.of(caKey);
     admin = pki.issueClient(ca, "admin", List.of("system:masters"), Duration.ofDays(1));
-    server = new ApiServer(config("test", "127.0.0.1").withTokenFile(tokenFile), etcd.channel());
+    this.tokenFile = tokenFile;
+    server = new ApiServer(config("test", "127.0.0.1", 0).withTokenFile(tokenFile), etcd.channel());
     address = server.start();
     Awaitility.await("bootstrap").atMost(Duration.ofSeconds(30)).until(server::bootstrapped);
     http = client(admin);
   }
 
-  private ApiServerConfig config(String name, String bindAddress) {
-    return tune.apply(ApiServerConfig.of(name, bindAddress, 0, ca, List.of("localhost", bindAddress))
+  private ApiServerConfig config(String name, String bindAddress, int port) {
+    return tune.apply(ApiServerConfig.of(name, bindAddress, port, ca, List.of("localhost", bindAddress))
         .withBookmarkInterval(Duration.ofMillis(500)).withMasterLeaseTtl(Duration.ofSeconds(3)));
   }
 
   /** Another apiserver on the same etcd and CA, bound to {@code bindAddress} (127.0.2.x); the caller closes it. */
   public ApiServer startPeer(String name, String bindAddress) throws Exception {
-    ApiServer peer = new ApiServer(config(name, bindAddress), etcd.channel());
+    ApiServer peer = new ApiServer(config(name, bindAddress, 0), etcd.channel());
     peer.start();
     Awaitility.await("bootstrap of " + name).atMost(Duration.ofSeconds(30)).until(peer::bootstrapped);
     return peer;
+  }
+
+  /** Stops the apiserver (every connection, watches too, ends); {@link #restart()} brings it back. */
+  public void stopServer() {
+    server.close();
+  }
+
+  /** A new apiserver on the same address and port, over the same etcd. */
+  public void restart() throws Exception {
+    server = new ApiServer(config("test", "127.0.0.1", address.getPort()).withTokenFile(tokenFile),
+        etcd.channel());
+    server.start();
+    Awaitility.await("bootstrap after restart").atMost(Duration.ofSeconds(30)).until(server::bootstrapped);
   }
 
   public String url() {
@@ -127,15 +142,23 @@ public final class TestApiServer implements AutoCloseable {
   /** Writes a kubeconfig for the admin identity into {@code dir}. */
   public Path writeKubeconfig(Path dir) throws IOException {
     Base64.Encoder b64 = Base64.getEncoder();
-    String yaml = "apiVersion: v1\nkind: Config\nclusters:\n- name: trireme\n  cluster:\n    server: " + url()
-        + "\n    certificate-authority-data: " + b64.encodeToString(caKey.certificatePem()
-            .getBytes(StandardCharsets.UTF_8))
-        + "\nusers:\n- name: admin\n  user:\n    client-certificate-data: "
+    return writeKubeconfig(dir.resolve("kubeconfig"), "admin", "client-certificate-data: "
         + b64.encodeToString(admin.certificatePem().getBytes(StandardCharsets.UTF_8))
-        + "\n    client-key-data: " + b64.encodeToString(admin.privateKeyPem().getBytes(StandardCharsets.UTF_8))
-        + "\ncontexts:\n- name: admin@trireme\n  context:\n    cluster: trireme\n    user: admin\n"
-        + "    namespace: default\ncurrent-context: admin@trireme\n";
-    Path file = dir.resolve("kubeconfig");
+        + "\n    client-key-data: " + b64.encodeToString(admin.privateKeyPem().getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /** Writes {@code file}, a kubeconfig for a bearer-token user of the token file. */
+  public Path writeTokenKubeconfig(Path file, String user, String token) throws IOException {
+    return writeKubeconfig(file, user, "token: " + token);
+  }
+
+  private Path writeKubeconfig(Path file, String user, String credentials) throws IOException {
+    String yaml = "apiVersion: v1\nkind: Config\nclusters:\n- name: trireme\n  cluster:\n    server: " + url()
+        + "\n    certificate-authority-data: " + Base64.getEncoder().encodeToString(caKey.certificatePem()
+            .getBytes(StandardCharsets.UTF_8))
+        + "\nusers:\n- name: " + user + "\n  user:\n    " + credentials
+        + "\ncontexts:\n- name: " + user + "@trireme\n  context:\n    cluster: trireme\n    user: " + user
+        + "\n    namespace: default\ncurrent-context: " + user + "@trireme\n";
     Files.writeString(file, yaml);
     return file;
   }

@@ -84,6 +84,42 @@ class KubectlProcessIT {
     assertThat(x.out()).isEqualTo("b");
   }
 
+  @Test
+  void watchFromARevisionOnOneNode_seesWritesThroughTheOthers_andTheIssueCommandsWork() throws Exception {
+    Cmd.Result info = Cmd.run(List.of("kubectl", "--kubeconfig", kubeconfig.toString(), "cluster-info"), env, null,
+        KUBECTL_TIMEOUT);
+    assertThat(info.ok()).as("%s", info).isTrue();
+    assertThat(info.out()).contains("Kubernetes control plane is running at https://127.0.1.49:16443");
+
+    String list = ok(ADDRESSES.get(0), "get", "--raw", "/api/v1/namespaces/default/configmaps?limit=1").out();
+    String rv = list.replaceFirst("(?s)^.*?\"resourceVersion\":\"(\\d+)\".*$", "$1");
+    assertThat(rv).as(list).matches("\\d+");
+    ok(ADDRESSES.get(1), "create", "configmap", "watched", "--from-literal=a=b");
+    ok(ADDRESSES.get(2), "annotate", "cm", "watched", "seen=yes");
+    ok(ADDRESSES.get(1), "delete", "cm", "watched");
+    // node1's watch from before the writes replays them in order, then the server ends it (timeoutSeconds)
+    String events = ok(ADDRESSES.get(0), "get", "--raw", "/api/v1/namespaces/default/configmaps?watch=true"
+        + "&resourceVersion=" + rv + "&timeoutSeconds=5").out();
+    assertThat(events.lines().filter(l -> l.contains("\"name\":\"watched\""))
+        .map(l -> l.replaceFirst("^\\{\"type\":\"(\\w+)\".*$", "$1")))
+        .containsExactly("ADDED", "MODIFIED", "DELETED");
+
+    assertThat(ok(ADDRESSES.get(2), "auth", "can-i", "create", "deployments").out().strip()).isEqualTo("yes");
+    assertThat(ok(ADDRESSES.get(1), "auth", "whoami").out()).contains("system:masters");
+    ok(ADDRESSES.get(0), "create", "deployment", "kept", "--image=nginx");
+    ok(ADDRESSES.get(1), "delete", "deployment", "kept", "--cascade=orphan", "--wait=false");
+    assertThat(ok(ADDRESSES.get(2), "get", "deployment", "kept", "-o", "jsonpath={.metadata.finalizers}").out())
+        .isEqualTo("[\"orphan\"]");
+    assertThat(ok(ADDRESSES.get(1), "get", "--raw", "/readyz?verbose").out()).contains("[+]etcd ok",
+        "readyz check passed");
+  }
+
+  private Cmd.Result ok(String address, String... args) {
+    Cmd.Result r = kubectl(address, args);
+    assertThat(r.ok()).as("%s", r).isTrue();
+    return r;
+  }
+
   private Cmd.Result kubectl(String address, String... args) {
     List<String> cmd = new ArrayList<>(List.of("kubectl", "--kubeconfig", kubeconfig.toString(),
         "--server", "https://" + address + ":6443", "--request-timeout", "20s"));

@@ -19,6 +19,7 @@ import io.trireme.apiserver.status.ApiException.Cause;
 import io.trireme.apiserver.storage.EtcdKv;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -534,26 +535,21 @@ public final class GenericStore {
             + ", ResourceVersion in object meta: " + Meta.resourceVersion(cur));
       }
       ObjectNode next = cur.deepCopy();
-      List<String> finalizers = new ArrayList<>(Meta.finalizers(next));
-      String extra = switch (opts.propagationPolicy()) {
-        case "Foreground" -> "foregroundDeletion";
-        case "Orphan" -> "orphan";
-        default -> null;
-      };
-      if (extra != null && !Meta.deleting(cur) && !finalizers.contains(extra)) {
-        finalizers.add(extra);
+      List<String> finalizers = opts.finalizersFor(Meta.finalizers(cur));
+      boolean finalizersChanged = !new HashSet<>(finalizers).equals(new HashSet<>(
+          Meta.finalizers(cur)));
+      if (finalizersChanged) {
         ArrayNode arr = Meta.meta(next).putArray("finalizers");
         finalizers.forEach(arr::add);
       }
       boolean pending = !finalizers.isEmpty() || strategy.deletionPending(next);
       Compare unchanged = modRevisionIs(key, curKv.getModRevision());
       if (pending) {
-        if (Meta.deleting(cur) && extra == null) {
+        if (Meta.deleting(cur) && !finalizersChanged) {
           return CompletableFuture.completedFuture(cur);
         }
         if (!Meta.deleting(next)) {
-          Meta.meta(next).put("deletionTimestamp", Meta.timestamp(clock.instant()));
-          Meta.meta(next).put("deletionGracePeriodSeconds", 0);
+          markDeleting(next);
           strategy.prepareForPendingDeletion(next);
         }
         if (w.dryRun()) {
@@ -583,6 +579,16 @@ public final class GenericStore {
         return retryDelete(t, curKv, namespace, name, opts, w, attempt);
       }));
     });
+  }
+
+  /** kube-apiserver's markAsDeleting for a resource without graceful deletion. */
+  private void markDeleting(ObjectNode obj) {
+    ObjectNode meta = Meta.meta(obj);
+    if (meta.path("generation").asLong() > 0) {
+      meta.put("generation", meta.get("generation").asLong() + 1);
+    }
+    meta.put("deletionTimestamp", Meta.timestamp(clock.instant()));
+    meta.put("deletionGracePeriodSeconds", 0);
   }
 
   private CompletableFuture<ObjectNode> retryDelete(TxnResponse t, KeyValue curKv, String namespace,

@@ -144,14 +144,33 @@ public interface ResourceStrategy {
     return java.util.Optional.empty();
   }
 
+  /** For a create-only resource that is answered, not stored (access reviews): the answer. */
+  default java.util.Optional<Review> review() {
+    return java.util.Optional.empty();
+  }
+
+  /** Whether objects of this resource live in the store (neither computed nor answered). */
+  default boolean stored() {
+    return computed().isEmpty() && review().isEmpty();
+  }
+
+  /**
+   * The Kubernetes release that deprecated this version of the resource ("1.19"), or empty: every request on it
+   * then carries kube-apiserver's warning, which kubectl prints.
+   */
+  default String deprecatedIn() {
+    return "";
+  }
+
   /** The verbs discovery advertises. */
   default List<String> verbs() {
-    return computed().isPresent() ? READ_VERBS : ALL_VERBS;
+    return review().isPresent() ? CREATE_ONLY : computed().isPresent() ? READ_VERBS : ALL_VERBS;
   }
 
   List<String> ALL_VERBS = List.of("create", "delete", "deletecollection", "get", "list", "patch", "update",
       "watch");
   List<String> READ_VERBS = List.of("get", "list");
+  List<String> CREATE_ONLY = List.of("create");
 
   /** Strategic-merge-patch metadata (patch merge keys and strategies) of this kind. */
   default PatchMeta patchMeta() {

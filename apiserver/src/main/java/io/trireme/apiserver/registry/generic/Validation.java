@@ -147,8 +147,10 @@ public final class Validation {
         : ": " + message));
   }
 
+  /** Go's field.Invalid: numbers and booleans print bare, everything else quoted. */
   public static Cause invalid(String field, Object value, String message) {
-    return new Cause("FieldValueInvalid", field, "Invalid value: \"" + value + "\": " + message);
+    String shown = value instanceof Number || value instanceof Boolean ? String.valueOf(value) : "\"" + value + "\"";
+    return new Cause("FieldValueInvalid", field, "Invalid value: " + shown + ": " + message);
   }
 
   public static Cause notSupported(String field, Object value, List<String> supported) {

@@ -64,6 +64,11 @@ public final class ComponentStatusStrategy implements ResourceStrategy {
   }
 
   @Override
+  public String deprecatedIn() {
+    return "1.19";
+  }
+
+  @Override
   public ResourceInfo info() {
     return INFO;
   }

@@ -60,12 +60,13 @@ public record ElectionSettings(int priority, Duration advertInterval, boolean pr
     }
 
     /**
-     * How recently a peer must have been heard to count (W = three advert intervals, so that two late or lost
-     * standby adverts in a row from every peer do not fence a healthy master). A master keeps the address only while
+     * How recently a peer must have been heard to count (W = four advert intervals, so that three late or lost
+     * standby adverts in a row from every peer — a peer JVM descheduled for 0.3 s on a loaded machine, with the
+     * other peer down — do not fence a healthy master). A master keeps the address only while
      * a majority of routers (itself included) told it within W that they hear a master.
      */
     public long contactWindowNanos() {
-        return 3 * advertInterval.toNanos();
+        return 4 * advertInterval.toNanos();
     }
 
     /** A backup's standby adverts say "I hear a master" while its last master advert is this recent (1.5 intervals). */
@@ -75,14 +76,14 @@ public record ElectionSettings(int priority, Duration advertInterval, boolean pr
 
     /**
      * How long a backup waits after the master's last advert before claiming: the RFC's Master_Down_Interval, plus
-     * two advert intervals when quorum-fenced (5 intervals + Skew_Time). That makes every claim come after a silent
+     * three advert intervals when quorum-fenced (6 intervals + Skew_Time). That makes every claim come after a silent
      * master's release: once its adverts stop reaching the others it is confirmed for at most
      * {@link #hearsMasterWindowNanos} more and releases {@link #contactWindowNanos} after the last confirmation,
-     * 4.5 intervals after the advert the others heard last; a master cut off from the others releases 3 intervals
-     * after the cut, while they claim at the earliest 4 intervals + Skew_Time after it.
+     * 5.5 intervals after the advert the others heard last; a master cut off from the others releases 4 intervals
+     * after the cut, while they claim at the earliest 5 intervals + Skew_Time after it.
      */
     public long claimAfterSilenceNanos(long masterAdvertIntervalNanos) {
-        return masterDownNanos(masterAdvertIntervalNanos) + (quorumFenced() ? 2 * advertInterval.toNanos() : 0);
+        return masterDownNanos(masterAdvertIntervalNanos) + (quorumFenced() ? 3 * advertInterval.toNanos() : 0);
     }
 
     /** RFC 5798 Skew_Time = ((256 − priority) × Master_Adver_Interval) / 256. */

@@ -162,9 +162,14 @@ class QuorumFencingTest {
         Election e = router(1, 250);
         e.handle(new Start(true));
         run(e, ticker.nanos() + 1000 * MS, List.of(standby(2, 150, true, true), standby(3, 50, true, true)));
-        long fence = e.nextDeadline() + e.settings().contactWindowNanos(); // well past, but not stalled
+        e.handle(standby(3, 50, true, true));
+        long fence = ticker.nanos() + e.settings().contactWindowNanos();
+        while (ticker.nanos() + INTERVAL < fence) { // adverts on time, no word from the others
+            ticker.advance(ADVERT);
+            assertThat(e.handle(new TimerFired())).noneMatch(GiveUp.class::isInstance);
+        }
 
-        ticker.advanceTo(fence);
+        ticker.advanceTo(fence + 3 * INTERVAL / 4); // the fence timer runs late: we were not running
         assertThat(e.handle(new TimerFired())).noneMatch(GiveUp.class::isInstance);
         // the standby adverts queued while we were not running arrive now
         e.handle(standby(2, 150, true, true));

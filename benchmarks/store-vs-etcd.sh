@@ -90,9 +90,10 @@ trap cleanup EXIT
 trap 'log interrupted; exit 130' INT TERM
 
 log "building the benchmark"
-# package, never install: ~/.m2 is shared, and the benchmark needs no other module of this checkout
-(cd "$root" && mvn -B -q -o -pl benchmarks package -DskipTests) >&2
-(cd "$root" && mvn -B -q -o -pl benchmarks dependency:build-classpath -Dmdep.outputFile="$work/classpath" >/dev/null)
+# package, never install: ~/.m2 is shared. The benchmark module uses the node module's client pieces, so the
+# modules it needs are built from this checkout too (-am; their jars, not ~/.m2's, go on the classpath).
+(cd "$root" && mvn -B -q -o -pl benchmarks -am package dependency:build-classpath -DskipTests \
+  -Dmdep.outputFile="$work/classpath") >&2
 cp="$root/benchmarks/target/classes:$(cat "$work/classpath")"
 
 # A private copy of the launcher and the node jar (bin/trireme finds the jar relative to itself).

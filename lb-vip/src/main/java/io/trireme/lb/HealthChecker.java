@@ -37,14 +37,17 @@ final class HealthChecker {
 
     void stop() {
         stopped = true;
+        probe.releaseAll();
     }
 
     private void runCheck(Backend backend, EventLoop loop) {
         if (stopped || backend.removed()) {
+            probe.release(backend.address());
             return;
         }
         probe.check(backend.address(), loop).addListener(f -> {
             if (stopped || backend.removed()) {
+                probe.release(backend.address());
                 return;
             }
             if (f.isSuccess()) {

@@ -42,6 +42,8 @@ class ReadinessProbeIT {
     private static Path otherCa;
 
     private final AtomicInteger readyzStatus = new AtomicInteger(200);
+    /** The client port of every {@code /readyz} request, in order. */
+    private final List<Integer> checkPorts = new CopyOnWriteArrayList<>();
     private final List<AutoCloseable> cleanup = new ArrayList<>();
 
     @BeforeAll
@@ -92,6 +94,7 @@ class ReadinessProbeIT {
         HttpsServer server = HttpsServer.create(new InetSocketAddress(InetAddress.getByName(bindHost), 0), 16);
         server.setHttpsConfigurator(new HttpsConfigurator(tls));
         server.createContext("/readyz", exchange -> {
+            checkPorts.add(exchange.getRemoteAddress().getPort());
             byte[] body = (readyzStatus.get() == 200 ? "ok" : "not ready").getBytes();
             exchange.sendResponseHeaders(readyzStatus.get(), body.length);
             exchange.getResponseBody().write(body);
@@ -139,6 +142,27 @@ class ReadinessProbeIT {
 
         readyzStatus.set(200);
         awaitState(lb, BackendState.UP);
+    }
+
+    @Test
+    void passingChecks_reuseOneKeptAliveConnection() throws Exception {
+        LoadBalancer lb = lb(apiserver("127.0.0.1"), ReadinessProbe.readyz(serverCa));
+        awaitState(lb, BackendState.UP);
+
+        await().atMost(WAIT).until(() -> checkPorts.size() >= 6);
+        assertThat(java.util.Set.copyOf(checkPorts)).hasSize(1);
+    }
+
+    @Test
+    void keptConnection_backendStops_turnsDown() throws Exception {
+        BackendAddress backend = apiserver("127.0.0.1");
+        LoadBalancer lb = lb(backend, ReadinessProbe.readyz(serverCa));
+        awaitState(lb, BackendState.UP);
+        await().atMost(WAIT).until(() -> checkPorts.size() >= 3);
+
+        cleanup.remove(cleanup.size() - 2).close(); // the HTTPS server (the LB was added after it)
+
+        awaitState(lb, BackendState.DOWN);
     }
 
     @Test

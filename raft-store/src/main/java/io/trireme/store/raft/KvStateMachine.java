@@ -30,6 +30,7 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -178,30 +179,58 @@ public final class KvStateMachine extends BaseStateMachine {
   public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
     LogEntryProto entry = trx.getLogEntry();
     byte[] data = entry.getStateMachineLogEntry().getLogData().toByteArray();
-    Message reply;
-    List<Event> events = List.of();
-    long rev;
+    TermIndex at = TermIndex.valueOf(entry);
+    List<byte[]> commands = commands(data, at);
+    List<Message> replies = new ArrayList<>(commands.size());
+    List<Applied> committed = new ArrayList<>(commands.size());
     lock.writeLock().lock();
     try {
-      WriteTxn w = store.beginWrite();
-      try {
-        reply = apply(Op.of(data[0]), data, w);
-        events = store.commit(w);
-      } catch (StoreException e) {
-        w.rollback();
-        reply = Codec.error(e);
-      } catch (InvalidProtocolBufferException | RuntimeException e) {
-        w.rollback();
-        LOG.error("{}: cannot apply log entry {}", member, TermIndex.valueOf(entry), e);
-        reply = Codec.error(new StoreException(StoreException.Kind.CORRUPT, "bad command: " + e));
+      for (byte[] command : commands) {
+        replies.add(applyOne(command, at, committed));
       }
-      rev = store.revision();
       updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
     } finally {
       lock.writeLock().unlock();
     }
-    if (!events.isEmpty()) commitListener.accept(rev, events);
-    return CompletableFuture.completedFuture(reply);
+    for (Applied a : committed) commitListener.accept(a.revision(), a.events());
+    return CompletableFuture.completedFuture(isBatch(data) ? Codec.batchReply(replies) : replies.get(0));
+  }
+
+  /** The commands of a log entry: the entry itself, or the writes of a batch (a torn batch applies nothing). */
+  private List<byte[]> commands(byte[] data, TermIndex at) {
+    if (!isBatch(data)) return List.of(data);
+    try {
+      return Codec.unbatch(data, 1);
+    } catch (RuntimeException e) {
+      LOG.error("{}: cannot read the batch in log entry {}", member, at, e);
+      return List.of();
+    }
+  }
+
+  private static boolean isBatch(byte[] data) {
+    return data.length > 0 && data[0] == Op.BATCH.ordinal();
+  }
+
+  /** A revision and its events, handed to the commit listener once the write lock is released. */
+  private record Applied(long revision, List<Event> events) { }
+
+  /** Applies one command in its own write transaction (its own revision); the caller holds the write lock. */
+  private Message applyOne(byte[] data, TermIndex at, List<Applied> committed) {
+    WriteTxn w = store.beginWrite();
+    Message reply;
+    try {
+      reply = apply(Op.of(data[0]), data, w);
+      List<Event> events = store.commit(w);
+      if (!events.isEmpty()) committed.add(new Applied(store.revision(), events));
+    } catch (StoreException e) {
+      w.rollback();
+      reply = Codec.error(e);
+    } catch (InvalidProtocolBufferException | RuntimeException e) {
+      w.rollback();
+      LOG.error("{}: cannot apply log entry {}", member, at, e);
+      reply = Codec.error(new StoreException(StoreException.Kind.CORRUPT, "bad command: " + e));
+    }
+    return reply;
   }
 
   private Message apply(Op op, byte[] data, WriteTxn w) throws InvalidProtocolBufferException {
@@ -240,6 +269,7 @@ public final class KvStateMachine extends BaseStateMachine {
         yield Codec.ok(LeaseKeepAliveResponse.newBuilder().setHeader(header()).setID(l.id()).setTTL(l.ttl()).build());
       }
       case RANGE, READ_TXN -> throw new StoreException(StoreException.Kind.CORRUPT, "read in the log");
+      case BATCH -> throw new StoreException(StoreException.Kind.CORRUPT, "batch inside a batch");
     };
   }
 

@@ -1,8 +1,12 @@
 package io.trireme.store.raft;
 
-/** What a replicated or read-only command does; the first byte of every Ratis message. */
+/**
+ * What a replicated or read-only command does; the first byte of every Ratis message. {@link #BATCH} carries
+ * several write commands in one log entry ({@link Codec#batch}); each is applied as if it had its own entry.
+ * New values go at the end: the ordinal is in the log.
+ */
 public enum Op {
-  PUT, DELETE_RANGE, TXN, COMPACT, LEASE_GRANT, LEASE_REVOKE, LEASE_KEEPALIVE, RANGE, READ_TXN;
+  PUT, DELETE_RANGE, TXN, COMPACT, LEASE_GRANT, LEASE_REVOKE, LEASE_KEEPALIVE, RANGE, READ_TXN, BATCH;
 
   private static final Op[] VALUES = values();
 

@@ -50,7 +50,8 @@ import org.slf4j.LoggerFactory;
  * (learned from heartbeats and elections) through a Ratis client bound to that peer, which retries
  * with the same call id so the retry cache drops duplicates. While no leader is known, or the leader
  * refused cleanly (not leader / not ready: nothing was appended), the write is routed again after
- * {@value #REROUTE_MS} ms. Linearizable reads are ReadIndex reads on the local server (served by
+ * {@value #REROUTE_MS} ms. Concurrent writes of this member share log entries ({@link WriteBatcher}: at most
+ * {@value #WRITES_IN_FLIGHT} commands under way, the writes that arrive meanwhile go as one batch). Linearizable reads are ReadIndex reads on the local server (served by
  * followers too); serializable reads go straight to the local state machine.
  */
 public final class RaftMember implements AutoCloseable {
@@ -62,6 +63,10 @@ public final class RaftMember implements AutoCloseable {
   static final long REROUTE_MS = 10;
   /** One forwarding attempt's timeout; the forwarding client retries (same call id) up to the deadline. */
   private static final long FORWARD_ATTEMPT_TIMEOUT_MS = 2000;
+  /** Raft commands of this member under way at once; writes arriving meanwhile are batched (group commit). */
+  static final int WRITES_IN_FLIGHT = 2;
+  /** Upper bound of one batch: well under the forwarding client's 8 MB message limit. */
+  static final int BATCH_BYTES_MAX = 4 * 1024 * 1024;
 
   private final StoreConfig config;
   private final RaftGroup group;
@@ -72,6 +77,7 @@ public final class RaftMember implements AutoCloseable {
   /** Per other member: a client whose first target is that member, used while it is the leader. */
   private final Map<RaftPeerId, RaftClient> forwarders = new HashMap<>();
   private final ScheduledExecutorService rerouteTimer;
+  private final WriteBatcher batcher;
   private final AtomicInteger nextClient = new AtomicInteger();
   private final ClientId readerId = ClientId.randomId();
   private final AtomicLong readCallId = new AtomicLong();
@@ -128,6 +134,7 @@ public final class RaftMember implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
+    this.batcher = new WriteBatcher(WRITES_IN_FLIGHT, BATCH_BYTES_MAX, this::replicate, rerouteTimer);
   }
 
   static RaftGroupId groupId(String token) {
@@ -168,11 +175,25 @@ public final class RaftMember implements AutoCloseable {
     RaftServerConfigKeys.Log.setWriteBufferSize(p, SizeInBytes.valueOf("9MB"));
     RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, SizeInBytes.valueOf("8MB"));
     RaftServerConfigKeys.Log.Appender.setWaitTimeMin(p, TimeDuration.ZERO);
+    RaftServerConfigKeys.Log.Appender.setRetryPolicy(p, appenderRetryPolicy(c));
     RaftServerConfigKeys.Log.Appender.setInstallSnapshotEnabled(p, true);
     RaftServerConfigKeys.Log.setUnsafeFlushEnabled(p, false);
     // no extra "commit index" entries in the log: they cost an append + fsync each on every member
     RaftServerConfigKeys.Log.setLogMetadataEnabled(p, false);
     return p;
+  }
+
+  /**
+   * How long the leader's appender to one follower sleeps after its n-th consecutive failure. Ratis' default
+   * ({@code 1ms,10, 1s,20, 5s,1000}) sleeps 5 s per attempt once a follower has been unreachable for ~20 s, and
+   * the first replies of a restarted follower (INCONSISTENCY while it finds the match index) count as failures
+   * too: a member restarted after a minute away heard nothing for 5 s at a time, timed out again and again, and
+   * rejoined after 57-109 s. Here the attempts continue every ~half minimum election timeout (randomised
+   * 0.5-1.5x by Ratis), which on loopback or a LAN costs one refused connect or one small RPC per attempt.
+   */
+  static String appenderRetryPolicy(StoreConfig c) {
+    long steady = Math.max(50, c.electionTimeoutMin().toMillis() / 2);
+    return "1ms,10, 50ms,20, " + steady + "ms,100000000";
   }
 
   private static TimeDuration ms(long millis) {
@@ -315,10 +336,22 @@ public final class RaftMember implements AutoCloseable {
    * were refused cleanly (nothing appended) or found no leader are routed again until the deadline.
    */
   public CompletableFuture<ByteString> write(Op op, MessageLite request) {
-    Message msg = Codec.command(op, request);
+    return batcher.submit(Codec.commandBytes(op, request)).handle((bytes, err) -> {
+      if (err != null) throw new CompletionException(translate(err));
+      return Codec.reply(bytes);
+    });
+  }
+
+  /** Replicates one command (a write or a batch of them); completes with its reply bytes. */
+  private CompletableFuture<byte[]> replicate(byte[] command) {
+    Message msg = Message.valueOf(org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations
+        .unsafeWrap(command));
     CompletableFuture<RaftClientReply> reply = new CompletableFuture<>();
     route(msg, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(REQUEST_TIMEOUT_MS), reply);
-    return complete(reply);
+    return reply.orTimeout(REQUEST_TIMEOUT_MS, TimeUnit.MILLISECONDS).thenApply(r -> {
+      if (!r.isSuccess()) throw new CompletionException(r.getException());
+      return r.getMessage().getContent().toByteArray();
+    });
   }
 
   private void route(Message msg, long deadline, CompletableFuture<RaftClientReply> reply) {

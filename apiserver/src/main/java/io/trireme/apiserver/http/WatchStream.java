@@ -3,6 +3,8 @@ package io.trireme.apiserver.http;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpResponse;
@@ -28,6 +30,7 @@ final class WatchStream implements WatchSink {
   private final boolean includeObject;
   private final Clock clock;
   private boolean firstRow = true;
+  private volatile ChannelFuture lastWrite;
 
   WatchStream(Exchange ex, ResourceStrategy strategy, boolean table, boolean includeObject, Clock clock) {
     this.ex = ex;
@@ -64,7 +67,30 @@ final class WatchStream implements WatchSink {
     ObjectNode ev = JsonNodeFactory.instance.objectNode().put("type", type);
     ev.set("object", payload);
     byte[] line = (Json.string(ev) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    ex.ctx.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(line)));
+    lastWrite = ex.ctx.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(line)));
+  }
+
+  /** Writable while the connection's outbound buffer is under its high-water mark (or it is closed). */
+  @Override
+  public boolean writable() {
+    Channel ch = ex.ctx.channel();
+    return !ch.isActive() || ch.isWritable();
+  }
+
+  @Override
+  public void onWritable(Runnable resume) {
+    ChannelFuture last = lastWrite;
+    if (last == null) {
+      resume.run();
+    } else {
+      last.addListener(f -> resume.run());
+    }
+  }
+
+  /** Closes the connection: the client sees the watch end and re-watches from its last resourceVersion. */
+  @Override
+  public void abort() {
+    ex.ctx.close();
   }
 
   @Override

@@ -97,7 +97,7 @@ run_etcd() {
     "$work/anchor" >"$work/anchor.log" 2>&1 &
   anchor_pid=$!
   local i
-  for i in $(seq 1 600); do [[ -f $work/anchor/admin.conf ]] && break; sleep 0.1; done
+  for i in $(seq 1 3000); do [[ -f $work/anchor/admin.conf ]] && break; sleep 0.1; done
   [[ -f $work/anchor/admin.conf ]] || { log "etcd: the anchor apiserver did not start"; cat "$work/anchor.log" >&2; return 1; }
   bench etcd "$work/anchor/admin.conf" "https://$ANCHOR:6443"
   kill "$anchor_pid" 2>/dev/null || true

@@ -27,7 +27,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>usage: {@code ApiBench --kubeconfig F [--server URL] [--system NAME] [--out FILE] [--rate 200]
  * [--duration 30] [--warmup 10] [--pods 10000] [--watchers 1000] [--watch-events 200] [--watch-rate 20]
- * [--phases mutate,get,list,watch]}
+ * [--phases mutate,get,list,watch] [--setup-seconds 300]}: setup loops (objects to delete, pods) stop starting calls
+ * after {@code --setup-seconds}; the LIST phases list the pods that were created (metric {@code pods-listed}).
  */
 public final class ApiBench {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -53,7 +54,7 @@ public final class ApiBench {
   public static void main(String[] args) throws Exception {
     Map<String, String> opt = new HashMap<>(Map.of("rate", "200", "duration", "30", "warmup", "10", "pods", "10000",
         "watchers", "1000", "watch-events", "200", "watch-rate", "20", "phases", "mutate,get,list,watch",
-        "system", "trireme"));
+        "system", "trireme", "setup-seconds", "300"));
     for (int i = 0; i + 1 < args.length; i += 2) {
       if (!args[i].startsWith("--")) {
         throw new IllegalArgumentException("expected an option, got " + args[i]);
@@ -82,8 +83,7 @@ public final class ApiBench {
       closedLoop(POOL, 16, i -> api.post(cms, configMap("pool-" + i)));
     }
     if (phases.contains("mutate")) {
-      int deletes = rate * (warmup + duration) / 3 + 1;
-      closedLoop(deletes, 16, i -> api.post(cms, configMap("del-" + i)));
+      int deletes = closedLoop(rate * (warmup + duration) / 3 + 1, 16, i -> api.post(cms, configMap("del-" + i)));
       Latencies lat = new Latencies();
       for (int pass = 0; pass < 2; pass++) {
         Latencies into = pass == 0 ? null : lat;
@@ -93,7 +93,8 @@ public final class ApiBench {
           case 0 -> api.post(cms, configMap("new-" + i));
           case 1 -> api.call("PATCH", cms + "/pool-" + (i % POOL), "application/merge-patch+json",
               "{\"data\":{\"v\":\"" + i + "\"}}");
-          default -> api.call("DELETE", cms + "/del-" + (i / 3), null, null);
+          default -> i / 3 < deletes ? api.call("DELETE", cms + "/del-" + (i / 3), null, null)
+              : api.call("PATCH", cms + "/pool-" + (i % POOL), "application/merge-patch+json", "{}");
         }, into);
         if (into != null) {
           results.add(lat.summarise("mutate-" + rate + "/s", 0, System.nanoTime() - t0));
@@ -148,10 +149,12 @@ public final class ApiBench {
   private void list(int pods) throws Exception {
     String path = "/api/v1/namespaces/" + ns + "/pods";
     long t0 = System.nanoTime();
-    closedLoop(pods, 32, i -> api.post(path, pod(i)));
-    System.err.printf(Locale.ROOT, "api-bench: created %d pods in %.1f s%n", pods, (System.nanoTime() - t0) / 1e9);
-    for (String[] variant : new String[][] {{"list-" + pods + "-pods", ""}, {"list-" + pods + "-pods-rv0",
-        "?resourceVersion=0"}, {"list-" + pods + "-pods-paged-500", "?limit=500"}}) {
+    int created = closedLoop(pods, 32, i -> api.post(path, pod(i)));
+    System.err.printf(Locale.ROOT, "api-bench: created %d of %d pods in %.1f s%n", created, pods,
+        (System.nanoTime() - t0) / 1e9);
+    extra.add(new Metric("list-pods", "pods-listed", created, "count", Metric.Better.HIGHER));
+    for (String[] variant : new String[][] {{"list-pods", ""}, {"list-pods-rv0", "?resourceVersion=0"},
+        {"list-pods-paged-500", "?limit=500"}}) {
       Latencies lat = new Latencies();
       long start = System.nanoTime();
       for (int r = 0; r < LIST_REPEATS; r++) {
@@ -165,8 +168,8 @@ public final class ApiBench {
             items += list.path("items").size();
             cont = list.path("metadata").path("continue").asText("");
           } while (!cont.isEmpty());
-          if (items != pods) {
-            throw new IllegalStateException("listed " + items + " pods, expected " + pods);
+          if (items != created) {
+            throw new IllegalStateException("listed " + items + " pods, expected " + created);
           }
           lat.recordNanos(System.nanoTime() - s);
         } catch (Exception e) {
@@ -178,15 +181,22 @@ public final class ApiBench {
     }
   }
 
-  /** Runs {@code count} calls, at most {@code parallel} at a time; bounded by the call timeout each. */
-  private static void closedLoop(int count, int parallel,
-      java.util.function.IntFunction<CompletableFuture<?>> op) throws InterruptedException {
+  /**
+   * Runs up to {@code count} calls, at most {@code parallel} at a time, starting none after {@code --setup-seconds};
+   * returns how many succeeded.
+   */
+  private int closedLoop(int count, int parallel, java.util.function.IntFunction<CompletableFuture<?>> op)
+      throws InterruptedException {
     Semaphore slots = new Semaphore(parallel);
     int[] failed = {0};
-    for (int i = 0; i < count; i++) {
+    java.util.concurrent.atomic.AtomicInteger ok = new java.util.concurrent.atomic.AtomicInteger();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(num("setup-seconds"));
+    for (int i = 0; i < count && System.nanoTime() < deadline; i++) {
       slots.acquire();
       op.apply(i).whenComplete((v, err) -> {
-        if (err != null) {
+        if (err == null) {
+          ok.incrementAndGet();
+        } else {
           synchronized (failed) {
             if (failed[0]++ < 3) {
               System.err.println("api-bench: setup call failed: " + err);
@@ -197,6 +207,7 @@ public final class ApiBench {
       });
     }
     slots.acquire(parallel);
+    return ok.get();
   }
 
   private static String configMap(String name) {
@@ -221,6 +232,8 @@ public final class ApiBench {
         System.out.printf(Locale.ROOT, "%s: %.0f (watcher, event) pairs missing%n", m.phase(), m.value());
       }
     }
+    extra.stream().filter(m -> m.name().equals("pods-listed")).forEach(m -> System.out.printf(Locale.ROOT,
+        "pods listed: %.0f%n", m.value()));
     if (opt.containsKey("out")) {
       List<Metric> all = new ArrayList<>();
       results.forEach(r -> all.addAll(r.metrics()));

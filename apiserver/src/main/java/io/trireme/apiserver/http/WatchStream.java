@@ -19,8 +19,10 @@ import io.trireme.apiserver.registry.generic.ResourceStrategy;
 import io.trireme.apiserver.registry.generic.Tables;
 import io.trireme.apiserver.registry.generic.WatchSink;
 import io.trireme.apiserver.status.ApiException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
+import java.util.function.Supplier;
 
 /** A watch answered as a chunked stream of JSON {@code WatchEvent} lines (objects or one-row Tables). */
 final class WatchStream implements WatchSink {
@@ -29,6 +31,7 @@ final class WatchStream implements WatchSink {
   private final boolean table;
   private final boolean includeObject;
   private final Clock clock;
+  private static final byte[] TAIL = "}\n".getBytes(StandardCharsets.UTF_8);
   private boolean firstRow = true;
   private volatile ChannelFuture lastWrite;
 
@@ -63,10 +66,21 @@ final class WatchStream implements WatchSink {
     write(type, payload);
   }
 
+  /** Plain JSON events reuse the object's encoding shared by every watch of the change. */
+  @Override
+  public synchronized void event(String type, ObjectNode object, Supplier<byte[]> json) {
+    if (table && !type.equals("BOOKMARK")) {
+      event(type, object);
+      return;
+    }
+    byte[] head = ("{\"type\":\"" + type + "\",\"object\":").getBytes(StandardCharsets.UTF_8);
+    lastWrite = ex.ctx.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(head, json.get(), TAIL)));
+  }
+
   private void write(String type, ObjectNode payload) {
     ObjectNode ev = JsonNodeFactory.instance.objectNode().put("type", type);
     ev.set("object", payload);
-    byte[] line = (Json.string(ev) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] line = (Json.string(ev) + "\n").getBytes(StandardCharsets.UTF_8);
     lastWrite = ex.ctx.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(line)));
   }
 

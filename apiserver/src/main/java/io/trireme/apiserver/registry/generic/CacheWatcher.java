@@ -181,7 +181,7 @@ final class CacheWatcher implements AutoCloseable {
         sink.onWritable(this::schedule);
         return;
       }
-      sink.event(next.type(), next.object());
+      sink.event(next.type(), next.object(), next.json());
     }
   }
 

@@ -11,6 +11,11 @@ public interface WatchSink {
   /** ADDED, MODIFIED, DELETED or BOOKMARK. */
   void event(String type, ObjectNode object);
 
+  /** The same, with the object's JSON encoding (shared between watches: encoded once, not per client). */
+  default void event(String type, ObjectNode object, java.util.function.Supplier<byte[]> json) {
+    event(type, object);
+  }
+
   /** False while the client has not taken what was already sent; the watch then holds further events back. */
   default boolean writable() {
     return true;

@@ -54,4 +54,16 @@ class CachedEventTest {
     assertThat(type(e, "app=db")).isNull();
     assertThat(e.visibleTo(selector("")).revision()).isEqualTo(7);
   }
+
+  @Test
+  void json_isEncodedOnce_forEveryWatcher() {
+    CachedEvent e = new CachedEvent(KEY, 6, pod("db"), pod("web"));
+    byte[] modified = e.visibleTo(selector("")).json().get();
+    byte[] added = e.visibleTo(selector("app=db")).json().get();
+    assertThat(added).as("one encoding shared by the watchers of the change").isSameAs(modified);
+    assertThat(new String(modified, java.nio.charset.StandardCharsets.UTF_8))
+        .isEqualTo(io.trireme.apiserver.codec.Json.string(pod("db")));
+    assertThat(e.visibleTo(selector("app=web")).json().get()).as("the object leaving is its new state")
+        .isSameAs(modified);
+  }
 }

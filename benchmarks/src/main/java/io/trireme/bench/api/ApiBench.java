@@ -72,6 +72,7 @@ public final class ApiBench {
   }
 
   private void run(Set<String> phases) throws Exception {
+    awaitReady();
     api.post("/api/v1/namespaces", "{\"metadata\":{\"name\":\"" + ns + "\"}}").get(30, TimeUnit.SECONDS);
     System.err.printf("api-bench: %s, namespace %s%n", api.server(), ns);
     awaitDefaultServiceAccount();
@@ -123,6 +124,26 @@ public final class ApiBench {
       extra.add(new Metric(phase, "events-missing", o.missing(), "count", Metric.Better.LOWER));
     }
     report();
+  }
+
+  /**
+   * Waits (at most 5 min) until the server answers {@code /readyz}: a freshly started JVM on a loaded machine can
+   * take longer than the connect timeout for its first TLS handshakes.
+   */
+  private void awaitReady() throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+    while (true) {
+      try {
+        api.get("/readyz").get(60, TimeUnit.SECONDS);
+        return;
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        if (System.nanoTime() > deadline) {
+          throw e;
+        }
+        System.err.println("api-bench: not ready yet: " + e.getCause());
+        Thread.sleep(1000);
+      }
+    }
   }
 
   /** Pods need the namespace's default ServiceAccount, which the apiserver creates shortly after it. */

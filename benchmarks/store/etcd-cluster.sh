@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# A three-member etcd cluster on 127.0.0.51-53 (client 2379, peer 2380), default etcd timings, for the
+# A three-member etcd cluster on 127.0.0.51-53 (client 2379, peer 2380; ETCD_NET=127.0.6.5 moves it to
+# 127.0.6.51-53), default etcd timings, for the
 # store benchmark. Every member runs in its own session; its pid is in <dir>/<name>.pid.
 #   etcd-cluster.sh start <dir>            start m1..m3 (fresh data dirs) and wait until healthy
 #   etcd-cluster.sh start-member <dir> <n> (re)start one member (data dir kept: it rejoins)
@@ -8,9 +9,10 @@
 set -euo pipefail
 
 MEMBERS=(m1 m2 m3)
-declare -A HOST=([m1]=127.0.0.51 [m2]=127.0.0.52 [m3]=127.0.0.53)
-CLUSTER="m1=http://127.0.0.51:2380,m2=http://127.0.0.52:2380,m3=http://127.0.0.53:2380"
-ENDPOINTS="127.0.0.51:2379,127.0.0.52:2379,127.0.0.53:2379"
+net=${ETCD_NET:-127.0.0.5}
+declare -A HOST=([m1]=${net}1 [m2]=${net}2 [m3]=${net}3)
+CLUSTER="m1=http://${net}1:2380,m2=http://${net}2:2380,m3=http://${net}3:2380"
+ENDPOINTS="${net}1:2379,${net}2:2379,${net}3:2379"
 
 start_member() {
   local dir=$1 name=$2 host=${HOST[$2]:?unknown member $2}

@@ -39,6 +39,7 @@ import io.trireme.apiserver.schema.OpenApiV2;
 import io.trireme.apiserver.schema.OpenApiV3;
 import io.trireme.apiserver.schema.ProtoTypes;
 import io.trireme.apiserver.registry.generic.WriteOptions;
+import io.trireme.apiserver.registry.generic.WatchCacheConfig;
 import io.trireme.apiserver.registry.generic.WriteEffect;
 import io.trireme.apiserver.registry.core.service.ServiceAllocation;
 import io.trireme.apiserver.registry.core.service.ServiceStrategy;
@@ -56,6 +57,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -80,6 +82,7 @@ public final class ApiServer implements AutoCloseable {
   private final Clock clock;
   private final Registry registry = new Registry();
   private final ScheduledExecutorService scheduler;
+  private final ExecutorService watchExecutor;
   private final AtomicBoolean bootstrapped = new AtomicBoolean();
   private final CertifiedKey serving;
   private final StoreHealth storeHealth;
@@ -97,12 +100,23 @@ public final class ApiServer implements AutoCloseable {
   }
 
   public ApiServer(ApiServerConfig config, Channel store, WriteCondition writeCondition, Clock clock) {
+    this(config, store, writeCondition, clock, WatchCacheConfig.of(config.bookmarkInterval()));
+  }
+
+  /** @param watchCache window and per-client buffer of the watch caches (one store watch per resource) */
+  public ApiServer(ApiServerConfig config, Channel store, WriteCondition writeCondition, Clock clock,
+      WatchCacheConfig watchCache) {
     this.config = config;
     this.kv = new EtcdKv(store, config.storeTimeout().toMillis());
     this.writeCondition = writeCondition;
     this.clock = clock;
     this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
       Thread t = new Thread(r, "apiserver-" + config.nodeName() + "-timer");
+      t.setDaemon(true);
+      return t;
+    });
+    this.watchExecutor = Executors.newFixedThreadPool(2, r -> {
+      Thread t = new Thread(r, "apiserver-" + config.nodeName() + "-watch");
       t.setDaemon(true);
       return t;
     });
@@ -114,8 +128,8 @@ public final class ApiServer implements AutoCloseable {
     for (ResourceStrategy s : Resources.all(clock, storeHealth, authorizer)) {
       ResourceSchema schema = ProtoTypes.kind(s.info().apiVersion(), s.info().kind())
           .<ResourceSchema>map(d -> obj -> FieldPruner.prune(obj, d)).orElse(ResourceSchema.ANY);
-      registry.register(new GenericStore(s, schema, kv, clock, admission, effects, scheduler,
-          config.bookmarkInterval().toMillis()));
+      registry.register(new GenericStore(s, schema, kv, clock, admission, effects, scheduler, watchExecutor,
+          watchCache));
     }
     this.serving = new Pki(clock).issueServing(config.ca(), config.servingNames(), Duration.ofDays(365));
   }
@@ -162,6 +176,7 @@ public final class ApiServer implements AutoCloseable {
     listener = ch;
     LOG.info("{}: apiserver listening on https://{}:{}", config.nodeName(), address.getHostString(),
         address.getPort());
+    registry.all().forEach(GenericStore::startWatchCache);
     bootstrap();
     return address;
   }
@@ -192,10 +207,12 @@ public final class ApiServer implements AutoCloseable {
         return null;
       });
     }).toArray(CompletableFuture<?>[]::new);
-    CompletableFuture.allOf(all).whenComplete((v, err) -> {
+    CompletableFuture<?>[] caches = registry.all().stream().map(GenericStore::startWatchCache)
+        .toArray(CompletableFuture<?>[]::new);
+    CompletableFuture.allOf(all).thenCompose(v -> CompletableFuture.allOf(caches)).whenComplete((v, err) -> {
       if (err == null) {
         bootstrapped.set(true);
-        LOG.info("{}: bootstrap namespaces present", config.nodeName());
+        LOG.info("{}: bootstrap namespaces present, watch caches filled", config.nodeName());
         startKubernetesService();
       } else if (!closed) {
         LOG.warn("{}: bootstrap namespaces not created yet ({}); retrying", config.nodeName(),
@@ -263,7 +280,9 @@ public final class ApiServer implements AutoCloseable {
       boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
       workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
+    registry.all().forEach(GenericStore::closeWatchCache);
     scheduler.shutdownNow();
+    watchExecutor.shutdownNow();
     storeHealth.close();
     LOG.info("{}: apiserver stopped", config.nodeName());
   }

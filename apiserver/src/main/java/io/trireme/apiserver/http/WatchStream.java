@@ -3,6 +3,8 @@ package io.trireme.apiserver.http;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpResponse;
@@ -19,8 +21,10 @@ import io.trireme.apiserver.registry.generic.ResourceStrategy;
 import io.trireme.apiserver.registry.generic.Tables;
 import io.trireme.apiserver.registry.generic.WatchSink;
 import io.trireme.apiserver.status.ApiException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * A watch answered as a chunked stream of JSON {@code WatchEvent} lines (objects or one-row Tables), or as
@@ -33,7 +37,9 @@ final class WatchStream implements WatchSink {
   private final boolean includeObject;
   private final Clock clock;
   private final boolean websocket;
+  private static final byte[] TAIL = "}\n".getBytes(StandardCharsets.UTF_8);
   private boolean firstRow = true;
+  private volatile ChannelFuture lastWrite;
 
   WatchStream(Exchange ex, ResourceStrategy strategy, boolean table, boolean includeObject, Clock clock) {
     this.ex = ex;
@@ -70,12 +76,50 @@ final class WatchStream implements WatchSink {
     write(type, payload);
   }
 
+  /** Plain JSON events reuse the object's encoding shared by every watch of the change. */
+  @Override
+  public synchronized void event(String type, ObjectNode object, Supplier<byte[]> json) {
+    if (table && !type.equals("BOOKMARK")) {
+      event(type, object);
+      return;
+    }
+    byte[] head = ("{\"type\":\"" + type + "\",\"object\":").getBytes(StandardCharsets.UTF_8);
+    lastWrite = writeFrame(Unpooled.wrappedBuffer(head, json.get(), TAIL));
+  }
+
   private void write(String type, ObjectNode payload) {
     ObjectNode ev = JsonNodeFactory.instance.objectNode().put("type", type);
     ev.set("object", payload);
-    byte[] line = (Json.string(ev) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    ex.ctx.writeAndFlush(websocket ? new TextWebSocketFrame(Unpooled.wrappedBuffer(line))
-        : new DefaultHttpContent(Unpooled.wrappedBuffer(line)));
+    byte[] line = (Json.string(ev) + "\n").getBytes(StandardCharsets.UTF_8);
+    lastWrite = writeFrame(Unpooled.wrappedBuffer(line));
+  }
+
+  /** One event: a WebSocket text frame or a chunk of the streamed body. */
+  private ChannelFuture writeFrame(io.netty.buffer.ByteBuf bytes) {
+    return ex.ctx.writeAndFlush(websocket ? new TextWebSocketFrame(bytes) : new DefaultHttpContent(bytes));
+  }
+
+  /** Writable while the connection's outbound buffer is under its high-water mark (or it is closed). */
+  @Override
+  public boolean writable() {
+    Channel ch = ex.ctx.channel();
+    return !ch.isActive() || ch.isWritable();
+  }
+
+  @Override
+  public void onWritable(Runnable resume) {
+    ChannelFuture last = lastWrite;
+    if (last == null) {
+      resume.run();
+    } else {
+      last.addListener(f -> resume.run());
+    }
+  }
+
+  /** Closes the connection: the client sees the watch end and re-watches from its last resourceVersion. */
+  @Override
+  public void abort() {
+    ex.ctx.close();
   }
 
   @Override

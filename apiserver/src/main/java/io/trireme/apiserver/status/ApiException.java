@@ -123,6 +123,12 @@ public final class ApiException extends RuntimeException {
     return new ApiException(429, "TooManyRequests", message, null, null, null, causes);
   }
 
+  /** 504 Timeout with one cause, e.g. ResourceVersionTooLarge when the watch cache does not reach a revision. */
+  public static ApiException timeout(String message, String causeReason) {
+    return new ApiException(504, "Timeout", message, null, null, null, List.of(new Cause(causeReason, null,
+        message)));
+  }
+
   public static ApiException unavailable(String message) {
     return new ApiException(503, "ServiceUnavailable", message, null, null, null, List.of());
   }

@@ -39,7 +39,7 @@ class OpenApiV2Test {
     Registry registry = new Registry();
     for (ResourceStrategy s : Resources.all(Clock.systemUTC(), null, new Authorizer())) {
       registry.register(new GenericStore(s, ResourceSchema.ANY, null, Clock.systemUTC(), List.of(), List.of(), null,
-          1000));
+          null, io.trireme.apiserver.registry.generic.WatchCacheConfig.of(java.time.Duration.ofSeconds(1))));
     }
     UnknownFieldSet doc = UnknownFieldSet.parseFrom(new OpenApiV2(new OpenApiV3(registry)).document());
     assertThat(string(doc, 1)).isEqualTo("2.0");

@@ -25,6 +25,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.UnaryOperator;
@@ -44,13 +45,13 @@ public final class GenericStore {
   private final Clock clock;
   private final List<Admission> admission;
   private final List<WriteEffect> effects;
-  private final StoreWatch watcher;
+  private final WatchCache cache;
   private final ResourceSchema schema;
   private final StoreList lister;
 
   public GenericStore(ResourceStrategy strategy, ResourceSchema schema, EtcdKv kv, Clock clock,
       List<Admission> admission, List<WriteEffect> effects, ScheduledExecutorService scheduler,
-      long bookmarkIntervalMillis) {
+      Executor watchExecutor, WatchCacheConfig watchCache) {
     this.strategy = Objects.requireNonNull(strategy);
     this.schema = Objects.requireNonNull(schema);
     this.info = strategy.info();
@@ -58,8 +59,9 @@ public final class GenericStore {
     this.clock = clock;
     this.admission = List.copyOf(admission);
     this.effects = List.copyOf(effects);
-    this.watcher = new StoreWatch(this, kv, scheduler, bookmarkIntervalMillis);
     this.lister = new StoreList(this, kv);
+    this.cache = strategy.computed().isPresent() ? null
+        : new WatchCache(this, kv, watchCache, scheduler, watchExecutor);
   }
 
   public ResourceStrategy strategy() {
@@ -114,7 +116,40 @@ public final class GenericStore {
         return list;
       });
     }
+    if (opts.resourceVersion().equals("0") && opts.continueToken().isEmpty()
+        && !"Exact".equals(opts.resourceVersionMatch())) {
+      return cache.list(namespace, opts);
+    }
     return lister.list(namespace, opts);
+  }
+
+  /** A list read from the store (what the watch cache fills itself from). */
+  CompletableFuture<ObjectNode> listFromStore(String namespace, ListOptions opts) {
+    return lister.list(namespace, opts);
+  }
+
+  /**
+   * Starts this resource's watch cache (its one store watch); the future completes once it holds the current
+   * state. Read-only (computed) resources have none and complete at once.
+   */
+  public CompletableFuture<Void> startWatchCache() {
+    if (cache == null) {
+      return CompletableFuture.completedFuture(null);
+    }
+    cache.start();
+    return cache.ready();
+  }
+
+  /** Stops the watch cache: its store watch and every client watch it feeds. */
+  public void closeWatchCache() {
+    if (cache != null) {
+      cache.close();
+    }
+  }
+
+  /** How many client watches this resource's cache feeds. */
+  public int watchers() {
+    return cache == null ? 0 : cache.watchers();
   }
 
   /** Refuses a write (or watch) of a read-only resource. */
@@ -149,10 +184,14 @@ public final class GenericStore {
     }
   }
 
-  /** Starts a watch; events go to {@code sink} until the returned handle is closed. */
+  /**
+   * Starts a watch, served by this resource's watch cache; events go to {@code sink} (objects shared with other
+   * watches: read-only) until the returned handle is closed.
+   */
   public AutoCloseable watch(String namespace, ListOptions opts, WatchSink sink) {
     checkWatch(opts);
-    return watcher.start(namespace, opts, sink);
+    cache.start();
+    return cache.watch(namespace, opts, sink);
   }
 
   public CompletableFuture<ObjectNode> create(String namespace, ObjectNode obj, WriteOptions w) {

@@ -16,6 +16,9 @@ import java.util.concurrent.CompletableFuture;
  * the selectors, {@code limit}ed, continued with an opaque token that carries the revision and next key.
  */
 final class StoreList {
+  /** Keys read per range when the client set no limit, so that no store response grows without bound. */
+  private static final int CHUNK = 1000;
+
   private final GenericStore store;
   private final EtcdKv kv;
 
@@ -67,9 +70,7 @@ final class StoreList {
     long want = opts.limit() > 0 ? opts.limit() - items.size() : 0;
     RangeRequest.Builder req = RangeRequest.newBuilder().setKey(EtcdKv.bytes(start))
         .setRangeEnd(EtcdKv.prefixEnd(prefix)).setRevision(revision);
-    if (want > 0) {
-      req.setLimit(Math.max(want, 50));
-    }
+    req.setLimit(want > 0 ? Math.max(want, 50) : CHUNK);
     return kv.range(req.build()).thenCompose(r -> {
       long rev = revision != 0 ? revision : r.getHeader().getRevision();
       String last = null;

@@ -32,6 +32,12 @@ public interface StoreServer extends AutoCloseable {
    */
   long quorumContactAgeMillis();
 
+  /**
+   * Before a graceful stop: if this member leads, it hands leadership to a caught-up follower (as etcd's leader does
+   * when it stops), so the others need not wait out an election timeout. Returns whether the leadership moved.
+   */
+  boolean handOverLeadership(java.time.Duration timeout);
+
   /** The last applied store revision on this member. */
   long revision();
 

@@ -204,6 +204,11 @@ public final class NodeRuntime implements AutoCloseable {
   public synchronized void close() {
     if (stopped.getCount() == 0) return;
     try {
+      if (store != null) {
+        // first, while this node still serves: a store leader that just stopped would cost the others an
+        // election timeout, and every apiserver's requests would wait for it
+        store.handOverLeadership(java.time.Duration.ofSeconds(2));
+      }
       if (apiServer != null) {
         apiServer.stopAccepting(); // the load balancers send new connections elsewhere from now on
       }

@@ -165,6 +165,11 @@ public final class RaftStoreServer implements StoreServer {
   }
 
   @Override
+  public boolean handOverLeadership(java.time.Duration timeout) {
+    return raft.handOverLeadership(timeout.toMillis());
+  }
+
+  @Override
   public long revision() {
     return stateMachine.read(s -> s.revision());
   }

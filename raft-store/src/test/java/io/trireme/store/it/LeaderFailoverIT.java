@@ -186,4 +186,29 @@ class LeaderFailoverIT {
     // Each key was sent once: a version above 1 means one request was applied twice.
     assertThat(kvs).as("%s: keys written more than once", who).allMatch(kv -> kv.getVersion() == 1);
   }
+
+  /** A graceful stop of the leader (as the node does on SIGTERM): it hands over first, so writes never wait. */
+  @Test
+  void leaderHandsOver_beforeAGracefulStop_writesGoOnWithoutAnElection() throws Exception {
+    try (InJvmCluster cluster = Timing.cluster(SNAPSHOT_EVERY)) {
+      int leader = cluster.awaitLeader();
+      int other = (leader + 1) % 3;
+      StoreClient client = new StoreClient(cluster.channel(other));
+      client.putRetrying(PREFIX + "before", "1");
+      int follower = (leader + 2) % 3;
+      assertThat(cluster.server(follower).handOverLeadership(Duration.ofSeconds(1)))
+          .as("a follower has nothing to hand over").isFalse();
+
+      assertThat(cluster.server(leader).handOverLeadership(Duration.ofSeconds(10))).isTrue();
+
+      assertThat(cluster.server(leader).isLeader()).isFalse();
+      String oldLeader = cluster.member(leader).name();
+      await().atMost(Duration.ofSeconds(30))
+          .until(() -> cluster.server(other).leaderName().filter(n -> !n.equals(oldLeader)).isPresent());
+      cluster.stop(leader);
+      // the new leader was in place before the stop: the very next put succeeds without a retry
+      assertThat(client.put(PREFIX + "after", "2").getHeader().getRevision()).isPositive();
+      assertThat(cluster.awaitLeader()).isNotEqualTo(leader);
+    }
+  }
 }

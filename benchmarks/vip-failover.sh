@@ -11,7 +11,7 @@
 #   --trials N    kill -9 trials                                   (default 20)
 #   --graceful M  SIGTERM (planned hand-over) trials               (default 5)
 #   --results DIR where the Markdown goes                          (default benchmarks/results)
-# Every process it starts is stopped on exit, failure or Ctrl-C.
+# Every process it starts is stopped on exit, failure or Ctrl-C. TRIREME_BENCH_KEEP_LOGS=DIR keeps the nodes' logs.
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -29,6 +29,9 @@ done
 work=$(mktemp -d /tmp/vip-bench.XXXXXX)
 cluster=$work/cluster
 cleanup() {
+  if [[ -n ${TRIREME_BENCH_KEEP_LOGS:-} ]]; then # a directory: the nodes' logs are copied there for a post-mortem
+    mkdir -p "$TRIREME_BENCH_KEEP_LOGS" && cp -r "$cluster" "$TRIREME_BENCH_KEEP_LOGS/" 2>/dev/null || true
+  fi
   "$root/bin/trireme" down --dir "$cluster" >/dev/null 2>&1 || true
   pkill -9 -f "trireme.jar node --config $cluster/" 2>/dev/null || true
   rm -rf "$work"

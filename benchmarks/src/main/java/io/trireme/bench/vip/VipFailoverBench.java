@@ -14,8 +14,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * VIP failover as a client sees it, on a running {@code bin/trireme up --detach} cluster: a loop polls
@@ -29,7 +31,8 @@ import java.util.concurrent.TimeUnit;
 public final class VipFailoverBench {
   private static final Duration STEP_TIMEOUT = Duration.ofSeconds(120);
 
-  record Trial(String kind, String owner, String heir, long vipMovedMs, long outageMs, int failedRequests) {}
+  record Trial(String kind, String owner, String heir, long vipMovedMs, long outageMs, int failedRequests,
+      String failures) {}
 
   public static void main(String[] args) throws Exception {
     Path dir = null;
@@ -60,9 +63,9 @@ public final class VipFailoverBench {
         boolean kill = t < trials;
         Trial trial = trial(layout, trireme, statusEndpoints, loop, kill);
         results.add(trial);
-        System.out.printf(Locale.ROOT, "%-8s %2d: %s -> %s, VIP moved after %d ms, client outage %d ms (%d failed)%n",
+        System.out.printf(Locale.ROOT, "%-8s %2d: %s -> %s, VIP moved after %d ms, client outage %d ms (%d failed%s)%n",
             trial.kind(), t + 1, trial.owner(), trial.heir(), trial.vipMovedMs(), trial.outageMs(),
-            trial.failedRequests());
+            trial.failedRequests(), trial.failures().isEmpty() ? "" : ": " + trial.failures());
       }
     } finally {
       loop.stop();
@@ -91,9 +94,19 @@ public final class VipFailoverBench {
     List<RequestLoop.Outage> outages = loop.outagesSince(at);
     long outageMs = outages.stream().mapToLong(o -> o.length().toMillis()).sum();
     int failed = outages.stream().mapToInt(RequestLoop.Outage::failures).sum();
+    String failures = failureKinds(loop, at);
     restart(layout, trireme, node);
     awaitSettled(statusEndpoints, node);
-    return new Trial(kill ? "kill-9" : "sigterm", owner, heir, movedMs, outageMs, failed);
+    return new Trial(kill ? "kill-9" : "sigterm", owner, heir, movedMs, outageMs, failed, failures);
+  }
+
+  /** What the failed requests since {@code from} saw, most frequent first: "3x HTTP 500, 1x ...Timeout". */
+  private static String failureKinds(RequestLoop loop, long from) {
+    Map<String, Long> kinds = loop.samplesSince(from).stream().filter(s -> !s.ok())
+        .collect(Collectors.groupingBy(s -> s.failure().length() > 80 ? s.failure().substring(0, 80) : s.failure(),
+            Collectors.counting()));
+    return kinds.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .map(e -> e.getValue() + "x " + e.getKey()).collect(Collectors.joining(", "));
   }
 
   private static void restart(ClusterLayout layout, Path trireme, NodeConfig node) throws IOException {
@@ -103,12 +116,15 @@ public final class VipFailoverBench {
         .start();
   }
 
-  /** The restarted node healthy (no failing VIP checks) and one node holding the VIP. */
+  /**
+   * Every node eligible for the VIP (checks passing, hysteresis over: what `trireme status` shows an operator
+   * before the next step of a rolling restart) and one node holding the VIP.
+   */
   private static void awaitSettled(List<HostPort> statusEndpoints, NodeConfig node) throws InterruptedException {
     long deadline = System.nanoTime() + STEP_TIMEOUT.toNanos();
     while (true) {
-      List<NodeStatusProbe.Answer> answers = NodeStatusProbe.probe(List.of(node.statusListen()), Duration.ofSeconds(1));
-      if (answers.get(0).vipEligible()) break;
+      List<NodeStatusProbe.Answer> answers = NodeStatusProbe.probe(statusEndpoints, Duration.ofSeconds(1));
+      if (answers.stream().allMatch(NodeStatusProbe.Answer::vipEligible)) break;
       if (System.nanoTime() > deadline) throw new IllegalStateException(node.name() + " did not come back healthy");
       Thread.sleep(200);
     }

@@ -63,14 +63,18 @@ record StatusReport(List<Row> summary, List<String> header, List<List<String>> t
     return disabled ? "none (no VIP configured; clients use a node's load balancer)" : address + " not held by any node";
   }
 
-  /** "owner", "backup", "init", "disabled" or "-" (no answer), with the failing health checks if any. */
+  /**
+   * "owner", "backup", "init", "disabled" or "-" (no answer), with the failing health checks if any, or a note that
+   * a backup whose checks pass is not yet eligible.
+   */
   private static String vipRole(String node, List<NodeStatusProbe.Answer> nodes) {
     return nodes.stream().filter(a -> a.answered() && node.equals(a.status().path("name").asText())).findFirst()
         .map(a -> {
           String role = a.vip("holds").map(Boolean::parseBoolean).orElse(false) ? "owner"
               : a.vip("state").map(s -> s.toLowerCase(java.util.Locale.ROOT)).orElse("-");
           List<String> failing = a.failingChecks();
-          return failing.isEmpty() ? role : role + " (failing: " + String.join(",", failing) + ")";
+          if (!failing.isEmpty()) return role + " (failing: " + String.join(",", failing) + ")";
+          return role.equals("backup") && !a.vipEligible() ? role + " (checks pass; in hysteresis)" : role;
         })
         .orElse("-");
   }

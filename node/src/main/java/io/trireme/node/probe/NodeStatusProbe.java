@@ -33,8 +33,13 @@ public final class NodeStatusProbe {
     }
 
     /** It answered, runs a VIP agent, and passes every VIP health check. */
-    public boolean vipEligible() {
+    public boolean vipHealthy() {
       return answered() && vip("state").filter(s -> !s.equals("DISABLED")).isPresent() && failingChecks().isEmpty();
+    }
+
+    /** It is healthy and may take the VIP now: the hysteresis after its checks passed is over. */
+    public boolean vipEligible() {
+      return vipHealthy() && vip("eligible").map(Boolean::parseBoolean).orElse(false);
     }
 
     /** {@code status.vip.<field>} as text (scalars only), or empty. */

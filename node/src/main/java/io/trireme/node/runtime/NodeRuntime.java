@@ -174,7 +174,11 @@ public final class NodeRuntime implements AutoCloseable {
       vip.put("address", config.vip() == null ? null : config.vip().addressOrDefault());
       vip.put("frontend", config.vipFrontend() == null ? null : config.vipFrontend().toString());
       f.vip().ifPresentOrElse(agent -> {
-        vip.put("state", agent.state().role().name());
+        io.trireme.vip.election.ElectionState state = agent.state();
+        vip.put("state", state.role().name());
+        // may take the VIP now: a master, or a backup past its checks and hysteresis
+        vip.put("eligible", state instanceof io.trireme.vip.election.ElectionState.Master
+            || state instanceof io.trireme.vip.election.ElectionState.Backup b && b.eligible());
         vip.put("holds", agent.holdsVip());
         vip.put("owner", Frontend.name(agent.owner()));
         vip.put("priority", config.vipPriority());
@@ -199,16 +203,22 @@ public final class NodeRuntime implements AutoCloseable {
     stopped.await();
   }
 
+  /** How long a stopping store leader waits for a follower to take over before it just stops. */
+  private static final java.time.Duration HAND_OVER_LIMIT = java.time.Duration.ofSeconds(2);
+
   /** Stops the components in reverse start order; idempotent. */
   @Override
   public synchronized void close() {
     if (stopped.getCount() == 0) return;
     try {
-      if (store != null) {
-        // first, while this node still serves: a store leader that just stopped would cost the others an
-        // election timeout, and every apiserver's requests would wait for it
-        store.handOverLeadership(java.time.Duration.ofSeconds(2));
-      }
+      // A planned stop loses nothing when the others take over before this node stops serving. Two hand-overs
+      // run at once, while the apiserver and the store still answer: the store leadership (a leader that just
+      // stopped would cost the others an election timeout, and every apiserver's requests would wait for it),
+      // and the VIP (priority-0 advert; connections that came in through it get a short drain).
+      StoreServer s = store;
+      java.util.concurrent.CompletableFuture<Boolean> storeHandOver = s == null
+          ? java.util.concurrent.CompletableFuture.completedFuture(false)
+          : java.util.concurrent.CompletableFuture.supplyAsync(() -> s.handOverLeadership(HAND_OVER_LIMIT));
       if (apiServer != null) {
         apiServer.stopAccepting(); // the load balancers send new connections elsewhere from now on
       }
@@ -216,6 +226,13 @@ public final class NodeRuntime implements AutoCloseable {
         LOG.info("stopping VIP agent and load balancer {}", config.name());
         frontend.close();
         frontend = null;
+      }
+      try {
+        storeHandOver.get(HAND_OVER_LIMIT.toMillis() + 1000, java.util.concurrent.TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        LOG.warn("store leadership hand-over did not finish: {}", e.toString());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
       if (statusServer != null) {
         statusServer.close();

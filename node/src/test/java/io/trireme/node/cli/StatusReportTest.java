@@ -55,9 +55,16 @@ class StatusReportTest {
 
   private static io.trireme.node.probe.NodeStatusProbe.Answer node(String name, String state, boolean holds,
       String... failing) throws Exception {
+    return node(name, state, holds, failing.length == 0, failing);
+  }
+
+  private static io.trireme.node.probe.NodeStatusProbe.Answer node(String name, String state, boolean holds,
+      boolean eligible, String... failing) throws Exception {
     String json = """
-        {"name": "%s", "vip": {"frontend": "127.0.0.100:16443", "state": "%s", "holds": %s, "failingChecks": [%s]}}
-        """.formatted(name, state, holds, failing.length == 0 ? "" : "\"" + String.join("\",\"", failing) + "\"");
+        {"name": "%s", "vip": {"frontend": "127.0.0.100:16443", "state": "%s", "holds": %s, "eligible": %s,
+         "failingChecks": [%s]}}
+        """.formatted(name, state, holds, eligible,
+        failing.length == 0 ? "" : "\"" + String.join("\",\"", failing) + "\"");
     return new io.trireme.node.probe.NodeStatusProbe.Answer(new HostPort("127.0.0.1", 2381),
         new com.fasterxml.jackson.databind.ObjectMapper().readTree(json), null);
   }
@@ -74,6 +81,21 @@ class StatusReportTest {
     assertThat(out.lines().filter(l -> l.startsWith("node1"))).singleElement().asString().contains(" owner ");
     assertThat(out.lines().filter(l -> l.startsWith("node2"))).singleElement().asString()
         .contains("backup (failing: store-quorum)");
+  }
+
+  @Test
+  void print_backupInHysteresis_isNotShownAsReady() throws Exception {
+    ClusterStatus status = new ClusterStatus(List.of(member("node1", 17, 17, null), member("node2", 18, 17, null),
+        member("node3", 19, 17, null)));
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    StatusReport.of(status, List.of(node("node1", "MASTER", true), node("node2", "BACKUP", false, false),
+        node("node3", "BACKUP", false, true))).print(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+    String out = bytes.toString(StandardCharsets.UTF_8);
+
+    assertThat(out.lines().filter(l -> l.startsWith("node2"))).singleElement().asString()
+        .contains("backup (checks pass; in hysteresis)");
+    assertThat(out.lines().filter(l -> l.startsWith("node3"))).singleElement().asString()
+        .contains("backup").doesNotContain("hysteresis");
   }
 
   @Test

@@ -298,7 +298,11 @@ public final class RaftMember implements AutoCloseable {
         if (needed == 0) return 0;
         long[] ages = role.getLeaderInfo().getFollowerInfoList().stream()
             .mapToLong(f -> f.getLastRpcElapsedTimeMs()).sorted().toArray();
-        return ages.length < needed ? Long.MAX_VALUE : ages[needed - 1];
+        long followers = ages.length < needed ? Long.MAX_VALUE : ages[needed - 1];
+        // A majority voted for this leader when it won: that is contact. Ratis starts a new leader's follower
+        // ages at its max election timeout, so until the first append round-trips they would read as "cut off"
+        // and a leader that just took over (e.g. by a planned hand-over) would leave the VIP race for nothing.
+        return Math.min(followers, role.getRoleElapsedTimeMs());
       }
       case FOLLOWER -> {
         // updated by appends and by vote requests: during an election on the majority side it stays fresh
@@ -377,7 +381,7 @@ public final class RaftMember implements AutoCloseable {
         return;
       }
       local.whenComplete((r, err) -> {
-        if (err == null && isNotReady(r)) {
+        if (err == null && refusedBeforeTheLog(r)) {
           reroute(msg, deadline, reply, r.getException());
         } else if (err != null) {
           reply.completeExceptionally(err);
@@ -394,8 +398,12 @@ public final class RaftMember implements AutoCloseable {
       // NotLeader hints; whatever it finally answers is the answer: resending under another client id
       // could apply the write twice
       forwarders.get(leader).async().send(msg).whenComplete((r, err) -> {
-        if (err != null) {
+        if (err != null && unwrap(err) instanceof org.apache.ratis.protocol.exceptions.LeaderSteppingDownException) {
+          reroute(msg, deadline, reply, err); // the client gave up on a leader that refused it before its log
+        } else if (err != null) {
           reply.completeExceptionally(err);
+        } else if (refusedBeforeTheLog(r)) {
+          reroute(msg, deadline, reply, r.getException()); // e.g. the leader is handing over: nothing appended
         } else {
           reply.complete(r);
         }
@@ -426,14 +434,38 @@ public final class RaftMember implements AutoCloseable {
         .build();
   }
 
-  /** Leader not ready (its first entry of the term is not applied yet): refused before the log. */
-  private static boolean isNotReady(RaftClientReply r) {
-    return !r.isSuccess() && r.getLeaderNotReadyException() != null;
+  /**
+   * Refused before the log, so sending it again cannot apply it twice: the leader is not ready (its first entry
+   * of the term is not applied yet) or is stepping down (handing its leadership over: Ratis checks this before
+   * appending).
+   */
+  private static boolean refusedBeforeTheLog(RaftClientReply r) {
+    return !r.isSuccess() && (r.getLeaderNotReadyException() != null
+        || r.getException() instanceof org.apache.ratis.protocol.exceptions.LeaderSteppingDownException);
+  }
+
+  /** A read that failed because the leadership is changing hands; another attempt soon will find the new leader. */
+  private static boolean leadershipChanging(Throwable err) {
+    Throwable t = unwrap(err);
+    return t instanceof org.apache.ratis.protocol.exceptions.NotLeaderException
+        || t instanceof org.apache.ratis.protocol.exceptions.LeaderNotReadyException
+        || t instanceof org.apache.ratis.protocol.exceptions.LeaderSteppingDownException
+        || t instanceof org.apache.ratis.protocol.exceptions.ReadIndexException
+        || t instanceof org.apache.ratis.protocol.exceptions.ReadException
+        || t instanceof org.apache.ratis.protocol.exceptions.RaftRetryFailureException;
   }
 
   /** A linearizable read: ReadIndex on this member, falling back to the leader through a client. */
   public CompletableFuture<ByteString> linearizableRead(Op op, MessageLite request) {
     Message msg = Codec.command(op, request);
+    CompletableFuture<RaftClientReply> reply = new CompletableFuture<>();
+    read(msg, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(REQUEST_TIMEOUT_MS), reply);
+    return complete(reply);
+  }
+
+  /** One attempt of a linearizable read; one that met a change of leader is tried again until the deadline. */
+  private void read(Message msg, long deadline, CompletableFuture<RaftClientReply> reply) {
+    if (reply.isDone()) return;
     RaftClientRequest req = RaftClientRequest.newBuilder()
         .setClientId(readerId)
         .setServerId(self)
@@ -448,12 +480,27 @@ public final class RaftMember implements AutoCloseable {
     } catch (IOException e) {
       local = CompletableFuture.failedFuture(e);
     }
-    CompletableFuture<RaftClientReply> reply = local.handle((r, err) -> {
+    local.handle((r, err) -> {
       if (err == null && r.isSuccess()) return CompletableFuture.completedFuture(r);
       RaftClient c = clients[Math.floorMod(nextClient.getAndIncrement(), CLIENTS)];
       return c.async().sendReadOnly(msg);
-    }).thenCompose(f -> f);
-    return complete(reply);
+    }).thenCompose(f -> f).whenComplete((r, err) -> {
+      Throwable why = err != null ? err : r.isSuccess() ? null : r.getException();
+      if (why != null && leadershipChanging(why) && !closed
+          && System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(REROUTE_MS) < deadline) {
+        try {
+          rerouteTimer.schedule(() -> read(msg, deadline, reply), REROUTE_MS, TimeUnit.MILLISECONDS);
+          return;
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+          // closing: report this attempt's outcome
+        }
+      }
+      if (err != null) {
+        reply.completeExceptionally(err);
+      } else {
+        reply.complete(r);
+      }
+    });
   }
 
   private static CompletableFuture<ByteString> complete(CompletableFuture<RaftClientReply> reply) {
@@ -466,11 +513,16 @@ public final class RaftMember implements AutoCloseable {
     });
   }
 
-  private static StoreException translate(Throwable err) {
+  private static Throwable unwrap(Throwable err) {
     Throwable t = err;
     while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
       t = t.getCause();
     }
+    return t;
+  }
+
+  private static StoreException translate(Throwable err) {
+    Throwable t = unwrap(err);
     if (t instanceof StoreException se) return se;
     if (t instanceof TimeoutException) return new StoreException(StoreException.Kind.TIMEOUT);
     if (t instanceof org.apache.ratis.protocol.exceptions.NotLeaderException
@@ -480,6 +532,7 @@ public final class RaftMember implements AutoCloseable {
     if (t instanceof org.apache.ratis.protocol.exceptions.AlreadyClosedException) {
       return new StoreException(StoreException.Kind.STOPPED, "server stopping");
     }
+    LOG.warn("store request failed: {}", t.toString()); // not a leadership change or timeout we know of
     LOG.debug("store request failed", t);
     return new StoreException(StoreException.Kind.TIMEOUT, String.valueOf(t));
   }

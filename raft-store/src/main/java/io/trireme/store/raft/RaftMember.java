@@ -86,7 +86,7 @@ public final class RaftMember implements AutoCloseable {
   private final Map<RaftPeerId, RaftClient> forwarders = new HashMap<>();
   private final ScheduledExecutorService rerouteTimer;
   private final WriteBatcher batcher;
-  private final ReadIndexBatcher reads = new ReadIndexBatcher(this::readIndexRound);
+  private final ReadIndexBatcher reads;
   private final AtomicInteger nextClient = new AtomicInteger();
   private final ClientId readerId = ClientId.randomId();
   private final AtomicLong readCallId = new AtomicLong();
@@ -139,11 +139,12 @@ public final class RaftMember implements AutoCloseable {
           .build());
     }
     this.rerouteTimer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, config.self() + "-write-reroute");
+      Thread t = new Thread(r, config.self() + "-raft-requests"); // reroutes, next batches, next read rounds
       t.setDaemon(true);
       return t;
     });
     this.batcher = new WriteBatcher(WRITES_IN_FLIGHT, BATCH_BYTES_MAX, this::replicate, rerouteTimer);
+    this.reads = new ReadIndexBatcher(this::readIndexRound, rerouteTimer);
   }
 
   static RaftGroupId groupId(String token) {

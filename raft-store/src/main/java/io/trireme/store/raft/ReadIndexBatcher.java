@@ -1,6 +1,8 @@
 package io.trireme.store.raft;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
 
 /**
@@ -17,12 +19,18 @@ import java.util.function.Supplier;
 final class ReadIndexBatcher {
   /** Starts one round: completes once this member has applied up to a fresh read index of the group. */
   private final Supplier<CompletableFuture<?>> round;
+  /**
+   * Starts the rounds that wait for a completion: not on the thread that completed (Ratis' apply thread, which
+   * a new read request waits for while it is submitted).
+   */
+  private final Executor later;
   /** The round that reads arriving now wait for; not started yet. Null while no read waits. */
   private CompletableFuture<Void> next;
   private boolean inFlight;
 
-  ReadIndexBatcher(Supplier<CompletableFuture<?>> round) {
+  ReadIndexBatcher(Supplier<CompletableFuture<?>> round, Executor later) {
     this.round = round;
+    this.later = later;
   }
 
   /** Completes when a read that arrived now may be served locally, or fails with the round's error. */
@@ -57,12 +65,23 @@ final class ReadIndexBatcher {
         inFlight = following != null;
       }
       // the next round starts before this batch's reads run: they may take a while
-      if (following != null) run(following);
+      if (following != null) runLater(following);
       if (err != null) {
         batch.completeExceptionally(err);
       } else {
         batch.complete(null);
       }
     });
+  }
+
+  private void runLater(CompletableFuture<Void> batch) {
+    try {
+      later.execute(() -> run(batch));
+    } catch (RejectedExecutionException e) { // shutting down
+      synchronized (this) {
+        inFlight = false;
+      }
+      batch.completeExceptionally(e);
+    }
   }
 }

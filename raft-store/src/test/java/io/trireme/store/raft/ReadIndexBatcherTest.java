@@ -16,7 +16,7 @@ class ReadIndexBatcherTest {
     CompletableFuture<Object> f = new CompletableFuture<>();
     rounds.add(f);
     return f;
-  });
+  }, Runnable::run);
 
   @Test
   void loneRead_startsARoundAtOnce() {
@@ -69,7 +69,7 @@ class ReadIndexBatcherTest {
   void roundThatThrows_failsItsReads() {
     ReadIndexBatcher throwing = new ReadIndexBatcher(() -> {
       throw new IllegalStateException("division not running");
-    });
+    }, Runnable::run);
 
     CompletableFuture<Void> read = throwing.await();
     assertThat(read).isCompletedExceptionally();

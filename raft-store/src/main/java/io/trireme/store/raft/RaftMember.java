@@ -463,7 +463,8 @@ public final class RaftMember implements AutoCloseable {
     } catch (IOException e) {
       return CompletableFuture.failedFuture(e);
     }
-    return reply.thenApply(r -> {
+    // bounded, so that a round Ratis never answers cannot hold up every later read of this member
+    return reply.orTimeout(REQUEST_TIMEOUT_MS, TimeUnit.MILLISECONDS).thenApply(r -> {
       if (!r.isSuccess()) throw new CompletionException(r.getException());
       return r;
     });

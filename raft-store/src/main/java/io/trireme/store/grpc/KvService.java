@@ -36,8 +36,7 @@ public final class KvService extends KVGrpc.KVImplBase {
         RangeResponse r = ctx.stateMachine().read(s -> RangeReader.range(s, req));
         return CompletableFuture.completedFuture(r.toBuilder().setHeader(ctx.header(r.getHeader())).build());
       }
-      return ctx.raft().linearizableRead(Op.RANGE, req)
-          .thenApply(b -> parse(RangeResponse.parser(), b))
+      return ctx.raft().linearizableRead(Op.RANGE, req, s -> RangeReader.range(s, req), RangeResponse.parser())
           .thenApply(r -> r.toBuilder().setHeader(ctx.header(r.getHeader())).build());
     });
   }
@@ -69,11 +68,11 @@ public final class KvService extends KVGrpc.KVImplBase {
     Unary.reply(out, () -> {
       ctx.checkSize(req);
       io.trireme.store.mvcc.TxnApplier.checkShape(req, ctx.config().maxTxnOps());
-      CompletableFuture<ByteString> f = isReadOnly(req)
-          ? ctx.raft().linearizableRead(Op.READ_TXN, req)
-          : ctx.raft().write(Op.TXN, req);
-      return f.thenApply(b -> parse(TxnResponse.parser(), b))
-          .thenApply(r -> r.toBuilder().setHeader(ctx.header(r.getHeader())).build());
+      CompletableFuture<TxnResponse> f = isReadOnly(req)
+          ? ctx.raft().linearizableRead(Op.READ_TXN, req, s -> ctx.stateMachine().readOnlyTxn(s, req),
+              TxnResponse.parser())
+          : ctx.raft().write(Op.TXN, req).thenApply(b -> parse(TxnResponse.parser(), b));
+      return f.thenApply(r -> r.toBuilder().setHeader(ctx.header(r.getHeader())).build());
     });
   }
 

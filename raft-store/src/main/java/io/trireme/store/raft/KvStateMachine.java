@@ -268,7 +268,7 @@ public final class KvStateMachine extends BaseStateMachine {
         leaseClock.renew(l.id(), l.ttl());
         yield Codec.ok(LeaseKeepAliveResponse.newBuilder().setHeader(header()).setID(l.id()).setTTL(l.ttl()).build());
       }
-      case RANGE, READ_TXN -> throw new StoreException(StoreException.Kind.CORRUPT, "read in the log");
+      case RANGE, READ_TXN, READ_INDEX -> throw new StoreException(StoreException.Kind.CORRUPT, "read in the log");
       case BATCH -> throw new StoreException(StoreException.Kind.CORRUPT, "batch inside a batch");
     };
   }
@@ -285,7 +285,10 @@ public final class KvStateMachine extends BaseStateMachine {
     return com.google.protobuf.ByteString.copyFrom(data, 1, data.length - 1);
   }
 
-  /** Linearizable reads arrive here through Ratis (after ReadIndex); serializable ones call {@link #read}. */
+  /**
+   * Reads that go through Ratis (after ReadIndex) arrive here: ReadIndex rounds, and the linearizable reads a
+   * member forwards to the leader when its own round failed. Other reads call {@link #read}.
+   */
   @Override
   public CompletableFuture<Message> query(Message request) {
     byte[] data = request.getContent().toByteArray();
@@ -293,6 +296,7 @@ public final class KvStateMachine extends BaseStateMachine {
       return CompletableFuture.completedFuture(switch (Op.of(data[0])) {
         case RANGE -> Codec.ok(read(s -> RangeReader.range(s, parse(RangeRequest.parser(), data))));
         case READ_TXN -> Codec.ok(read(s -> readOnlyTxn(s, parse(TxnRequest.parser(), data))));
+        case READ_INDEX -> Message.EMPTY; // Ratis calls this once the read index is applied: that is the answer
         default -> throw new StoreException(StoreException.Kind.CORRUPT, "not a read");
       });
     } catch (StoreException e) {

@@ -1,9 +1,12 @@
 package io.trireme.store.raft;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageLite;
+import com.google.protobuf.Parser;
 import io.trireme.store.StoreConfig;
 import io.trireme.store.StoreMember;
+import io.trireme.store.mvcc.MvccStore;
 import io.trireme.store.mvcc.StoreException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
@@ -51,8 +55,9 @@ import org.slf4j.LoggerFactory;
  * with the same call id so the retry cache drops duplicates. While no leader is known, or the leader
  * refused cleanly (not leader / not ready: nothing was appended), the write is routed again after
  * {@value #REROUTE_MS} ms. Concurrent writes of this member share log entries ({@link WriteBatcher}: at most
- * {@value #WRITES_IN_FLIGHT} commands under way, the writes that arrive meanwhile go as one batch). Linearizable reads are ReadIndex reads on the local server (served by
- * followers too); serializable reads go straight to the local state machine.
+ * {@value #WRITES_IN_FLIGHT} commands under way, the writes that arrive meanwhile go as one batch). Linearizable reads wait for a
+ * ReadIndex round on the local server shared by the reads that arrived meanwhile ({@link ReadIndexBatcher}; served by
+ * followers too), then read the local state machine; serializable reads go straight to it.
  */
 public final class RaftMember implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RaftMember.class);
@@ -67,6 +72,9 @@ public final class RaftMember implements AutoCloseable {
   static final int WRITES_IN_FLIGHT = 2;
   /** Upper bound of one batch: well under the forwarding client's 8 MB message limit. */
   static final int BATCH_BYTES_MAX = 4 * 1024 * 1024;
+  /** The message of a ReadIndex round: a read of nothing. */
+  private static final Message READ_INDEX = Message.valueOf(org.apache.ratis.thirdparty.com.google.protobuf
+      .ByteString.copyFrom(new byte[] {(byte) Op.READ_INDEX.ordinal()}));
 
   private final StoreConfig config;
   private final RaftGroup group;
@@ -78,6 +86,7 @@ public final class RaftMember implements AutoCloseable {
   private final Map<RaftPeerId, RaftClient> forwarders = new HashMap<>();
   private final ScheduledExecutorService rerouteTimer;
   private final WriteBatcher batcher;
+  private final ReadIndexBatcher reads;
   private final AtomicInteger nextClient = new AtomicInteger();
   private final ClientId readerId = ClientId.randomId();
   private final AtomicLong readCallId = new AtomicLong();
@@ -130,11 +139,12 @@ public final class RaftMember implements AutoCloseable {
           .build());
     }
     this.rerouteTimer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, config.self() + "-write-reroute");
+      Thread t = new Thread(r, config.self() + "-raft-requests"); // reroutes, next batches, next read rounds
       t.setDaemon(true);
       return t;
     });
     this.batcher = new WriteBatcher(WRITES_IN_FLIGHT, BATCH_BYTES_MAX, this::replicate, rerouteTimer);
+    this.reads = new ReadIndexBatcher(this::readIndexRound, rerouteTimer);
   }
 
   static RaftGroupId groupId(String token) {
@@ -447,7 +457,8 @@ public final class RaftMember implements AutoCloseable {
   /** A read that failed because the leadership is changing hands; another attempt soon will find the new leader. */
   private static boolean leadershipChanging(Throwable err) {
     Throwable t = unwrap(err);
-    return t instanceof org.apache.ratis.protocol.exceptions.NotLeaderException
+    return t instanceof StoreException se && se.kind() == StoreException.Kind.NO_LEADER
+        || t instanceof org.apache.ratis.protocol.exceptions.NotLeaderException
         || t instanceof org.apache.ratis.protocol.exceptions.LeaderNotReadyException
         || t instanceof org.apache.ratis.protocol.exceptions.LeaderSteppingDownException
         || t instanceof org.apache.ratis.protocol.exceptions.ReadIndexException
@@ -455,18 +466,73 @@ public final class RaftMember implements AutoCloseable {
         || t instanceof org.apache.ratis.protocol.exceptions.RaftRetryFailureException;
   }
 
-  /** A linearizable read: ReadIndex on this member, falling back to the leader through a client. */
-  public CompletableFuture<ByteString> linearizableRead(Op op, MessageLite request) {
-    Message msg = Codec.command(op, request);
-    CompletableFuture<RaftClientReply> reply = new CompletableFuture<>();
-    read(msg, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(REQUEST_TIMEOUT_MS), reply);
-    return complete(reply);
+  /**
+   * A linearizable read: waits for a ReadIndex round on this member shared with the reads that arrived meanwhile
+   * ({@link ReadIndexBatcher}), then runs {@code read} on the local state machine. If this member's round fails
+   * (e.g. it knows no leader), the read goes to the leader through a client and its reply is decoded by
+   * {@code parser}.
+   */
+  public <T> CompletableFuture<T> linearizableRead(Op op, MessageLite request, Function<MvccStore, T> read,
+      Parser<T> parser) {
+    CompletableFuture<T> result = new CompletableFuture<>();
+    retryingRead(() -> reads.await().handle((ready, err) -> err == null
+        ? CompletableFuture.completedFuture(stateMachine.read(read))
+        : readAtLeader(op, request).thenApply(b -> parse(parser, b)))
+        .thenCompose(f -> f), System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(REQUEST_TIMEOUT_MS), result);
+    return result;
   }
 
-  /** One attempt of a linearizable read; one that met a change of leader is tried again until the deadline. */
-  private void read(Message msg, long deadline, CompletableFuture<RaftClientReply> reply) {
-    if (reply.isDone()) return;
-    RaftClientRequest req = RaftClientRequest.newBuilder()
+  /**
+   * Runs read attempts until one succeeds, fails for another reason than a change of leader (a hand-over, an
+   * election), or the deadline is near. Reads change nothing, so trying again is always safe.
+   */
+  private <T> void retryingRead(java.util.function.Supplier<CompletableFuture<T>> attempt, long deadline,
+      CompletableFuture<T> result) {
+    attempt.get().whenComplete((v, err) -> {
+      if (err == null) {
+        result.complete(v);
+        return;
+      }
+      if (leadershipChanging(err) && !closed
+          && System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(REROUTE_MS) < deadline) {
+        try {
+          rerouteTimer.schedule(() -> retryingRead(attempt, deadline, result), REROUTE_MS, TimeUnit.MILLISECONDS);
+          return;
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+          // closing: report this attempt's failure
+        }
+      }
+      result.completeExceptionally(new CompletionException(translate(err)));
+    });
+  }
+
+  /** One ReadIndex round: completes once this member has applied up to a read index obtained now. */
+  private CompletableFuture<RaftClientReply> readIndexRound() {
+    CompletableFuture<RaftClientReply> reply;
+    try {
+      reply = server.submitClientRequestAsync(readRequest(READ_INDEX));
+    } catch (IOException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+    // bounded, so that a round Ratis never answers cannot hold up every later read of this member
+    return reply.orTimeout(REQUEST_TIMEOUT_MS, TimeUnit.MILLISECONDS).thenApply(r -> {
+      if (!r.isSuccess()) throw new CompletionException(r.getException());
+      return r;
+    });
+  }
+
+  /** A read through a client to the leader; fails with Ratis' own exception, for {@link #retryingRead}. */
+  private CompletableFuture<ByteString> readAtLeader(Op op, MessageLite request) {
+    RaftClient c = clients[Math.floorMod(nextClient.getAndIncrement(), CLIENTS)];
+    return c.async().sendReadOnly(Codec.command(op, request)).orTimeout(REQUEST_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+        .thenApply(r -> {
+          if (!r.isSuccess()) throw new CompletionException(r.getException());
+          return Codec.reply(r.getMessage().getContent());
+        });
+  }
+
+  private RaftClientRequest readRequest(Message msg) {
+    return RaftClientRequest.newBuilder()
         .setClientId(readerId)
         .setServerId(self)
         .setGroupId(group.getGroupId())
@@ -474,43 +540,14 @@ public final class RaftMember implements AutoCloseable {
         .setMessage(msg)
         .setType(RaftClientRequest.readRequestType())
         .build();
-    CompletableFuture<RaftClientReply> local;
-    try {
-      local = server.submitClientRequestAsync(req);
-    } catch (IOException e) {
-      local = CompletableFuture.failedFuture(e);
-    }
-    local.handle((r, err) -> {
-      if (err == null && r.isSuccess()) return CompletableFuture.completedFuture(r);
-      RaftClient c = clients[Math.floorMod(nextClient.getAndIncrement(), CLIENTS)];
-      return c.async().sendReadOnly(msg);
-    }).thenCompose(f -> f).whenComplete((r, err) -> {
-      Throwable why = err != null ? err : r.isSuccess() ? null : r.getException();
-      if (why != null && leadershipChanging(why) && !closed
-          && System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(REROUTE_MS) < deadline) {
-        try {
-          rerouteTimer.schedule(() -> read(msg, deadline, reply), REROUTE_MS, TimeUnit.MILLISECONDS);
-          return;
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-          // closing: report this attempt's outcome
-        }
-      }
-      if (err != null) {
-        reply.completeExceptionally(err);
-      } else {
-        reply.complete(r);
-      }
-    });
   }
 
-  private static CompletableFuture<ByteString> complete(CompletableFuture<RaftClientReply> reply) {
-    return reply.orTimeout(REQUEST_TIMEOUT_MS, TimeUnit.MILLISECONDS).handle((r, err) -> {
-      if (err != null) throw new CompletionException(translate(err));
-      if (!r.isSuccess()) {
-        throw new CompletionException(translate(r.getException()));
-      }
-      return Codec.reply(r.getMessage().getContent());
-    });
+  private static <T> T parse(Parser<T> parser, ByteString bytes) {
+    try {
+      return parser.parseFrom(bytes);
+    } catch (InvalidProtocolBufferException e) {
+      throw new StoreException(StoreException.Kind.CORRUPT, "bad store reply: " + e.getMessage());
+    }
   }
 
   private static Throwable unwrap(Throwable err) {

@@ -107,14 +107,20 @@ class WatchCacheIT {
     private final CompletableFuture<HttpResponse<Stream<String>>> head;
     private final CompletableFuture<?> response;
 
-    /** Ends server-side after 10 min: still open when the last of 31 watches opened on a loaded machine is in. */
+    /** Ends server-side after 2 min at the latest (the apiserver is closed after each test anyway). */
     Watch(String query) {
       this.query = query;
       HttpRequest req = HttpRequest.newBuilder(URI.create(url + "/api/v1/" + query
-          + (query.contains("?") ? "&" : "?") + "watch=true&timeoutSeconds=600")).GET().build();
+          + (query.contains("?") ? "&" : "?") + "watch=true&timeoutSeconds=120")).GET().build();
       head = api.http().sendAsync(req, HttpResponse.BodyHandlers.ofLines());
-      response = head.thenAccept(r -> r.body()
-          .forEach(line -> events.add(Json.object(line.getBytes(StandardCharsets.UTF_8)))));
+      // the body is read on a thread of its own: a plain thenAccept could run in whichever thread completes or
+      // waits on the head future — the test thread in registered() — and block it until the stream ends
+      response = head.thenAcceptAsync(r -> r.body()
+          .forEach(line -> events.add(Json.object(line.getBytes(StandardCharsets.UTF_8)))), task -> {
+            Thread reader = new Thread(task, "watch-reader");
+            reader.setDaemon(true);
+            reader.start();
+          });
       cleanup.add(this);
     }
 

@@ -17,6 +17,9 @@ set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/.." && pwd)
+bench_name=apiserver-bench
+# shellcheck source=benchmarks/lib.sh
+. "$here/lib.sh"
 systems=trireme,etcd results=$root/benchmarks/results
 extra=()
 while [[ $# -gt 0 ]]; do
@@ -39,13 +42,9 @@ jsonl=$results/apiserver-$stamp.jsonl
 : >"$jsonl"
 cluster="" etcd_dir="" anchor_pid="" bench_pid=""
 
-log() { printf '%s apiserver-bench: %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 
-cleanup() {
-  local rc=$?
-  trap - EXIT INT TERM
-  [[ -n $bench_pid ]] && kill "$bench_pid" 2>/dev/null || true
+stop_systems() {
   [[ -n $anchor_pid ]] && kill "$anchor_pid" 2>/dev/null || true
   [[ -n $etcd_dir ]] && "$here/store/etcd-cluster.sh" stop "$etcd_dir" || true
   if [[ -n $cluster ]]; then
@@ -53,17 +52,11 @@ cleanup() {
     local f
     for f in "$cluster"/node*/pid; do [[ -f $f ]] && kill -9 "$(cat "$f")" 2>/dev/null || true; done
   fi
-  log "logs and raw output are in $work"
-  exit $rc
 }
-trap cleanup EXIT
-trap 'log interrupted; exit 130' INT TERM
+bench_traps
 
 log "building (package, never install)"
-# one reactor build: the classpath names the modules' own target/ output, never stale SNAPSHOTs in ~/.m2
-(cd "$root" && mvn -B -q -o -pl benchmarks -am package dependency:build-classpath -DskipTests \
-  -Dmdep.outputFile="$work/classpath") >&2
-cp="$root/benchmarks/target/classes:$(cat "$work/classpath")"
+bench_build
 
 # ApiBench in the background (so Ctrl-C reaches the trap at once); $1 system, $2 kubeconfig, $3 server.
 bench() {
@@ -97,7 +90,11 @@ run_etcd() {
     "$work/anchor" >"$work/anchor.log" 2>&1 &
   anchor_pid=$!
   local i
-  for i in $(seq 1 3000); do [[ -f $work/anchor/admin.conf ]] && break; sleep 0.1; done
+  for i in $(seq 1 3000); do # EtcdApiServer gives up (exit 1, with the reason) after 120 s
+    [[ -f $work/anchor/admin.conf ]] && break
+    kill -0 "$anchor_pid" 2>/dev/null || break
+    sleep 0.1
+  done
   [[ -f $work/anchor/admin.conf ]] || { log "etcd: the anchor apiserver did not start"; cat "$work/anchor.log" >&2; return 1; }
   bench etcd "$work/anchor/admin.conf" "https://$ANCHOR:6443"
   kill "$anchor_pid" 2>/dev/null || true

@@ -23,6 +23,9 @@ set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 root=$(cd "$here/.." && pwd)
+bench_name=store-vs-etcd
+# shellcheck source=benchmarks/lib.sh
+. "$here/lib.sh"
 runs=1 duration=20 trials=5 systems=etcd,trireme load=m results=$root/benchmarks/results warmup=20
 trireme_jar=$root/node/target/trireme.jar
 extra=()
@@ -59,7 +62,6 @@ jsonl=$results/store-$stamp.jsonl
 etcd_dir="" trireme_dir="" bench_pid=""
 trireme_bin=$work/trireme-root/bin/trireme
 
-log() { printf '%s store-vs-etcd: %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 
 stop_etcd() {
   [[ -n $etcd_dir ]] || return 0
@@ -77,24 +79,15 @@ stop_trireme() {
   trireme_dir=""
 }
 
-cleanup() {
-  local rc=$?
-  trap - EXIT INT TERM
-  [[ -n $bench_pid ]] && kill "$bench_pid" 2>/dev/null || true
+stop_systems() {
   stop_etcd
   stop_trireme
-  log "logs and raw output are in $work"
-  exit $rc
 }
-trap cleanup EXIT
-trap 'log interrupted; exit 130' INT TERM
+bench_traps
 
 log "building the benchmark"
-# package, never install: ~/.m2 is shared. The benchmark module uses the node module's client pieces, so the
-# modules it needs are built from this checkout too (-am; their jars, not ~/.m2's, go on the classpath).
-(cd "$root" && mvn -B -q -o -pl benchmarks -am package dependency:build-classpath -DskipTests \
-  -Dmdep.outputFile="$work/classpath") >&2
-cp="$root/benchmarks/target/classes:$(cat "$work/classpath")"
+# The benchmark module uses the node module's client pieces, so those are built from this checkout too.
+bench_build
 
 # A private copy of the launcher and the node jar (bin/trireme finds the jar relative to itself).
 snapshot_trireme() {

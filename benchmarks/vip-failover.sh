@@ -39,11 +39,9 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 echo "building ..." >&2
-# one reactor build: the classpath then names the modules' own target/ output, never stale SNAPSHOTs in ~/.m2
-# (every module writes the file; benchmarks comes last)
-(cd "$root" && mvn -B -q -o -pl benchmarks -am package dependency:build-classpath -DskipTests \
-  -Dmdep.outputFile="$work/classpath") >&2
-cp="$root/benchmarks/target/classes:$(cat "$work/classpath")"
+# shellcheck source=benchmarks/lib.sh
+. "$here/lib.sh"
+bench_build
 
 "$root/bin/trireme" up --detach --dir "$cluster" --addresses 127.0.0.81,127.0.0.82,127.0.0.83 --vip 127.0.0.89 >&2
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)

@@ -19,6 +19,8 @@ import io.trireme.apiserver.controlplane.DefaultServiceAccounts;
 import io.trireme.apiserver.registry.core.serviceaccount.ServiceAccountStrategy;
 import io.trireme.apiserver.auth.Authenticator;
 import io.trireme.apiserver.auth.Authorizer;
+import io.trireme.apiserver.auth.ServiceAccountTokens;
+import io.trireme.apiserver.registry.generic.Meta;
 import io.trireme.apiserver.auth.TokenFile;
 import io.trireme.apiserver.discovery.Discovery;
 import io.trireme.apiserver.health.HealthCheck;
@@ -56,6 +58,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -87,6 +90,7 @@ public final class ApiServer implements AutoCloseable {
   private final CertifiedKey serving;
   private final StoreHealth storeHealth;
   private final Authorizer authorizer = new Authorizer();
+  private final ServiceAccountTokens serviceAccountTokens;
   private KubernetesService kubernetesService;
   private DefaultServiceAccounts serviceAccounts;
   private EventLoopGroup boss;
@@ -125,7 +129,9 @@ public final class ApiServer implements AutoCloseable {
     List<WriteEffect> effects = List.of(new ServiceAllocation(kv, config.serviceRange(), config.nodePortRange()),
         new ResourceQuotaEffect(kv));
     this.storeHealth = new StoreHealth(store, config.storeTimeout().toMillis());
-    for (ResourceStrategy s : Resources.all(clock, storeHealth, authorizer)) {
+    this.serviceAccountTokens = new ServiceAccountTokens(config.ca().privateKey(),
+        config.ca().certificate().getPublicKey(), ServiceAccountTokens.DEFAULT_ISSUER, clock);
+    for (ResourceStrategy s : Resources.all(clock, storeHealth, authorizer, serviceAccountTokens)) {
       ResourceSchema schema = ProtoTypes.kind(s.info().apiVersion(), s.info().kind())
           .<ResourceSchema>map(d -> obj -> FieldPruner.prune(obj, d)).orElse(ResourceSchema.ANY);
       registry.register(new GenericStore(s, schema, kv, clock, admission, effects, scheduler, watchExecutor,
@@ -163,7 +169,8 @@ public final class ApiServer implements AutoCloseable {
         "livez", new HealthEndpoint("livez", List.of(ping, etcd)),
         "readyz", new HealthEndpoint("readyz", List.of(ping, etcd, boot)));
     OpenApiV3 openApi = new OpenApiV3(registry);
-    ApiHandler handler = new ApiHandler(new ApiHandler.Services(new Authenticator(tokens), authorizer,
+    ApiHandler handler = new ApiHandler(new ApiHandler.Services(new Authenticator(tokens, serviceAccountTokens,
+        this::serviceAccountUid), authorizer,
         new Discovery(registry), new ResourceHandler(registry, writeCondition, clock), health,
         ApiHandler.versionInfo(), openApi, new OpenApiV2(openApi)));
     boss = new NioEventLoopGroup(1);
@@ -236,6 +243,24 @@ public final class ApiServer implements AutoCloseable {
     serviceAccounts = new DefaultServiceAccounts(config.nodeName(), store("", NamespaceStrategy.INFO.resource()),
         store("", ServiceAccountStrategy.INFO.resource()), scheduler);
     serviceAccounts.start();
+  }
+
+  /** The uid of a service account, for token authentication: from the watch cache, else from the store. */
+  private CompletableFuture<Optional<String>> serviceAccountUid(String namespace, String name) {
+    GenericStore accounts = store("", ServiceAccountStrategy.INFO.resource());
+    Optional<ObjectNode> cached = accounts.cached(namespace, name);
+    if (cached.isPresent()) {
+      return CompletableFuture.completedFuture(Optional.of(Meta.uid(cached.get())));
+    }
+    return accounts.get(namespace, name).handle((sa, err) -> {
+      if (err == null) {
+        return Optional.of(Meta.uid(sa));
+      }
+      if (ApiException.of(err).code() == 404) {
+        return Optional.empty();
+      }
+      throw ApiException.of(err);
+    });
   }
 
   private GenericStore store(String group, String resource) {

@@ -3,6 +3,7 @@ package io.trireme.apiserver;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.trireme.apiserver.auth.ServiceAccountTokens;
 import io.trireme.apiserver.codec.Json;
 import io.trireme.apiserver.testing.Kubectl;
 import io.trireme.apiserver.testing.TestApiServer;
@@ -13,7 +14,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -27,7 +33,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The kubectl commands of issue 3's list that {@link KubectlIT} does not cover: get -w, cluster-info, annotate,
- * edit, describe node/deployment, cordon/uncordon, delete --cascade, auth can-i/whoami; and a representative
+ * edit, describe node/deployment, cordon/uncordon, delete --cascade, auth can-i/whoami, create token (and the
+ * token used with --token); and a representative
  * subset (apply, get, describe, get -w) with the oldest and newest versioned kubectl.
  */
 class KubectlCommandsIT {
@@ -388,6 +395,66 @@ class KubectlCommandsIT {
     assertThat(ok("api-resources", "--api-group=authorization.k8s.io").out())
         .containsPattern("selfsubjectaccessreviews\\s+authorization.k8s.io/v1\\s+false\\s+SelfSubjectAccessReview")
         .contains("selfsubjectrulesreviews");
+  }
+
+  @Test
+  void createToken_signsATokenTheApiserverAcceptsUntilItExpiresOrTheAccountGoes() throws Exception {
+    Awaitility.await("default service account").atMost(Duration.ofSeconds(30))
+        .until(() -> kubectl.run("get", "sa", "default", "-n", "default").exit() == 0);
+    // kubectl 1.32 (the dispatcher's pick) posts the TokenRequest as protobuf
+    Kubectl.Result created = ok("create", "token", "default", "-n", "default");
+    String token = created.out().strip();
+    assertThat(token.split("\\.")).hasSize(3);
+    JsonNode claims = claims(token);
+    assertThat(claims.path("sub").asText()).isEqualTo("system:serviceaccount:default:default");
+    assertThat(claims.path("exp").asLong() - claims.path("iat").asLong()).isEqualTo(3600);
+    assertThat(claims.path("aud").get(0).asText()).isEqualTo("https://kubernetes.default.svc.cluster.local");
+
+    Kubectl bare = new Kubectl("kubectl", api.writeNoCredentialsKubeconfig(home.resolve("bare.conf")),
+        Files.createTempDirectory(home, "bare"));
+    assertThat(ok(bare, "--token=" + token, "auth", "whoami").out())
+        .containsPattern("Username\\s+system:serviceaccount:default:default")
+        .containsPattern("Groups\\s+\\[system:serviceaccounts system:serviceaccounts:default system:authenticated]");
+    assertThat(ok(bare, "--token=" + token, "get", "sa", "default").out()).containsPattern("default\\s+0\\s+");
+
+    // expirationSeconds: honoured, at least 10 minutes (kube's validation message); kubectl 1.27 sends JSON
+    JsonNode twoHours = claims(ok(versioned("1.27"), "create", "token", "default", "--duration=2h").out().strip());
+    assertThat(twoHours.path("exp").asLong() - twoHours.path("iat").asLong()).isEqualTo(7200);
+    Kubectl.Result tooShort = kubectl.run("create", "token", "default", "--duration=5m");
+    assertThat(tooShort.exit()).isEqualTo(1);
+    assertThat(tooShort.err()).contains("Invalid value: 300: may not specify a duration less than 10 minutes");
+    Kubectl.Result missing = kubectl.run("create", "token", "nobody-here");
+    assertThat(missing.exit()).isEqualTo(1);
+    assertThat(missing.err()).contains("serviceaccounts \"nobody-here\" not found");
+
+    // an expired token (signed with the cluster key, but two hours ago for one hour) and a forged one: 401
+    String uid = claims.path("kubernetes.io").path("serviceaccount").path("uid").asText();
+    ServiceAccountTokens past = new ServiceAccountTokens(api.caKey.privateKey(), api.caKey.certificate().getPublicKey(),
+        ServiceAccountTokens.DEFAULT_ISSUER, Clock.fixed(Instant.now().minus(Duration.ofHours(2)), ZoneOffset.UTC));
+    String expired = past.issue("default", "default", uid, List.of(ServiceAccountTokens.DEFAULT_ISSUER), 3600).token();
+    Kubectl.Result refused = bare.run("--token=" + expired, "auth", "whoami");
+    assertThat(refused.exit()).isEqualTo(1);
+    assertThat(refused.err()).contains("You must be logged in to the server");
+    String[] parts = token.split("\\.");
+    String forged = parts[0] + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(claims.toString()
+        .replace("system:serviceaccount:default:default", "system:serviceaccount:default:admin")
+        .getBytes(StandardCharsets.UTF_8)) + "." + parts[2];
+    assertThat(bare.run("--token=" + forged, "get", "sa").err()).contains("You must be logged in to the server");
+
+    // a token stops working when its service account is deleted, and is not revived by a new one of that name
+    ok("create", "serviceaccount", "robot");
+    String robot = ok("create", "token", "robot").out().strip();
+    assertThat(ok(bare, "--token=" + robot, "auth", "whoami").out())
+        .containsPattern("Username\\s+system:serviceaccount:default:robot");
+    ok("delete", "serviceaccount", "robot");
+    assertThat(bare.run("--token=" + robot, "auth", "whoami").err()).contains("You must be logged in to the server");
+    ok("create", "serviceaccount", "robot");
+    assertThat(bare.run("--token=" + robot, "auth", "whoami").err()).contains("You must be logged in to the server");
+    ok("delete", "serviceaccount", "robot");
+  }
+
+  private static JsonNode claims(String jwt) throws Exception {
+    return Json.object(Base64.getUrlDecoder().decode(jwt.split("\\.")[1]));
   }
 
   @ParameterizedTest

@@ -88,12 +88,31 @@ public final class ApiHandler extends SimpleChannelInboundHandler<FullHttpReques
       ex.json(200, services.version(), Exchange.JSON);
       return;
     }
-    Optional<UserInfo> authenticated = services.authenticator().authenticate(peerCertificates(ex),
-        ex.headers.get(HttpHeaderNames.AUTHORIZATION));
-    if (authenticated.isEmpty()) {
-      throw ApiException.unauthorized();
-    }
-    Optional<UserInfo> user = Optional.of(Impersonation.apply(authenticated.get(), ex.headers,
+    CompletableFuture<Optional<UserInfo>> authenticated = services.authenticator().authenticate(
+        peerCertificates(ex), ex.headers.get(HttpHeaderNames.AUTHORIZATION));
+    authenticated.whenComplete((u, err) -> {
+      try {
+        if (err != null) {
+          throw ApiException.of(err);
+        }
+        if (u.isEmpty()) {
+          throw ApiException.unauthorized();
+        }
+        routeAuthenticated(ex, segs, u.get());
+      } catch (RuntimeException e) {
+        ApiException api = ApiException.of(e);
+        if (api.code() >= 500) {
+          LOG.warn("{} {} failed", ex.method, ex.path, e);
+        }
+        ex.fail(api);
+      }
+    });
+  }
+
+  /** Everything but health and version: discovery, OpenAPI and the resources, for an authenticated user. */
+  private void routeAuthenticated(Exchange ex, List<String> segs, UserInfo authenticated) {
+    String first = segs.isEmpty() ? "" : segs.get(0);
+    Optional<UserInfo> user = Optional.of(Impersonation.apply(authenticated, ex.headers,
         services.authorizer()));
     LOG.debug("{} {} {}", user.get().name(), ex.method, ex.path);
     Discovery d = services.discovery();

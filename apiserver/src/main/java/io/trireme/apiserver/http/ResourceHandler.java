@@ -272,10 +272,16 @@ public final class ResourceHandler {
     Form form = form(ex);
     WatchStream stream = new WatchStream(ex, store.strategy(), form.table(), form.includeObject(), clock);
     store.checkWatch(opts);
-    if (!stream.begin(form.table() ? TABLE_CT : Exchange.JSON)) {
+    if (!stream.claim(form.table() ? TABLE_CT : Exchange.JSON)) {
       return;
     }
-    AutoCloseable handle = store.watch(namespace, opts, stream);
+    AutoCloseable handle;
+    try {
+      handle = store.watch(namespace, opts, stream); // the head goes out once the cache has registered it
+    } catch (RuntimeException e) {
+      stream.error(ApiException.of(e));
+      return;
+    }
     ex.ctx.channel().closeFuture().addListener(f -> closeQuietly(handle));
   }
 

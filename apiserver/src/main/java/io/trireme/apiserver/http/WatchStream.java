@@ -39,6 +39,8 @@ final class WatchStream implements WatchSink {
   private final boolean websocket;
   private static final byte[] TAIL = "}\n".getBytes(StandardCharsets.UTF_8);
   private boolean firstRow = true;
+  private String contentType;
+  private boolean headSent;
   private volatile ChannelFuture lastWrite;
 
   WatchStream(Exchange ex, ResourceStrategy strategy, boolean table, boolean includeObject, Clock clock) {
@@ -50,20 +52,48 @@ final class WatchStream implements WatchSink {
     this.websocket = WebSocketWatch.requested(ex.headers);
   }
 
-  /** Sends the response head; events follow as chunks. */
-  boolean begin(String contentType) {
-    if (!ex.claim()) {
-      return false;
+  /**
+   * Takes the exchange for this watch (false if it was answered already). The response head is sent later, once
+   * the watch cache has registered the watch ({@link #started}), or before an error or end that comes first.
+   */
+  boolean claim(String contentType) {
+    this.contentType = contentType;
+    return ex.claim();
+  }
+
+  @Override
+  public synchronized void started() {
+    sendHead();
+  }
+
+  /**
+   * Sends the response head (or the WebSocket upgrade) once, on the connection's event loop; every event is
+   * written after it, because writes from other threads are queued to that loop in order.
+   */
+  private void sendHead() {
+    if (headSent) {
+      return;
     }
+    headSent = true;
+    if (ex.ctx.executor().inEventLoop()) {
+      writeHead();
+    } else {
+      ex.ctx.executor().execute(this::writeHead);
+    }
+  }
+
+  private void writeHead() {
     if (websocket) {
-      return WebSocketWatch.upgrade(ex);
+      if (!WebSocketWatch.upgrade(ex)) {
+        ex.ctx.close(); // the handshaker has answered the failed upgrade; closing the connection ends the watch
+      }
+      return;
     }
     HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
     head.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
     head.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
     head.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-cache, private");
     ex.ctx.writeAndFlush(head);
-    return true;
   }
 
   @Override
@@ -83,11 +113,13 @@ final class WatchStream implements WatchSink {
       event(type, object);
       return;
     }
+    sendHead();
     byte[] head = ("{\"type\":\"" + type + "\",\"object\":").getBytes(StandardCharsets.UTF_8);
     lastWrite = writeFrame(Unpooled.wrappedBuffer(head, json.get(), TAIL));
   }
 
   private void write(String type, ObjectNode payload) {
+    sendHead();
     ObjectNode ev = JsonNodeFactory.instance.objectNode().put("type", type);
     ev.set("object", payload);
     byte[] line = (Json.string(ev) + "\n").getBytes(StandardCharsets.UTF_8);
@@ -129,7 +161,8 @@ final class WatchStream implements WatchSink {
   }
 
   @Override
-  public void end() {
+  public synchronized void end() {
+    sendHead();
     if (websocket) {
       ex.ctx.writeAndFlush(new CloseWebSocketFrame(1000, "")).addListener(ChannelFutureListener.CLOSE);
     } else if (ex.keepAlive) {

@@ -5,6 +5,7 @@ import io.trireme.apiserver.registry.apps.deployment.DeploymentStrategy;
 import io.trireme.apiserver.registry.apps.replicaset.ReplicaSetStrategy;
 import io.trireme.apiserver.registry.apps.statefulset.StatefulSetStrategy;
 import io.trireme.apiserver.auth.Authorizer;
+import io.trireme.apiserver.auth.ServiceAccountTokens;
 import io.trireme.apiserver.registry.authentication.selfsubjectreview.SelfSubjectReviewStrategy;
 import io.trireme.apiserver.registry.authorization.selfsubjectaccessreview.SelfSubjectAccessReviewStrategy;
 import io.trireme.apiserver.registry.authorization.selfsubjectrulesreview.SelfSubjectRulesReviewStrategy;
@@ -42,11 +43,17 @@ public final class Resources {
    * @param authorizer answers the access reviews
    */
   public static List<ResourceStrategy> all(Clock clock, StoreHealth storeHealth, Authorizer authorizer) {
+    return all(clock, storeHealth, authorizer, null);
+  }
+
+  /** @param tokens signs service-account tokens ({@code serviceaccounts/token}); null: no such subresource */
+  public static List<ResourceStrategy> all(Clock clock, StoreHealth storeHealth, Authorizer authorizer,
+      ServiceAccountTokens tokens) {
     return List.of(
         new NamespaceStrategy(),
         new ConfigMapStrategy(),
         new SecretStrategy(),
-        new ServiceAccountStrategy(),
+        tokens == null ? new ServiceAccountStrategy() : new ServiceAccountStrategy(tokens, clock),
         new PodStrategy(clock),
         new NodeStrategy(),
         new ServiceStrategy(),

@@ -76,6 +76,48 @@ class AdmissionIT {
   }
 
   @Test
+  void serviceAccount_mountsTheApiAccessVolume_unlessThePodOrItsAccountOptsOut() throws Exception {
+    namespace("sa-mount");
+    Awaitility.await("default service account").atMost(Duration.ofSeconds(10))
+        .until(() -> api.send("GET", "/api/v1/namespaces/sa-mount/serviceaccounts/default", null, null)
+            .statusCode() == 200);
+    String twoContainers = "{\"metadata\":{\"name\":\"m\"},\"spec\":{\"initContainers\":[{\"name\":\"i\","
+        + "\"image\":\"busybox\"}],\"containers\":[{\"name\":\"a\",\"image\":\"nginx\"},{\"name\":\"b\","
+        + "\"image\":\"nginx\",\"volumeMounts\":[{\"name\":\"own\",\"mountPath\":"
+        + "\"/var/run/secrets/kubernetes.io/serviceaccount\"}]}],\"volumes\":[{\"name\":\"own\",\"emptyDir\":{}}]}}";
+    JsonNode spec = call(201, "POST", "/api/v1/namespaces/sa-mount/pods", twoContainers).path("spec");
+    JsonNode volume = spec.path("volumes").get(1);
+    String name = volume.path("name").asText();
+    assertThat(name).matches("kube-api-access-[bcdfghjklmnpqrstvwxz2456789]{5}");
+    assertThat(volume.path("projected").toString()).isEqualTo("{\"sources\":[{\"serviceAccountToken\":"
+        + "{\"expirationSeconds\":3607,\"path\":\"token\"}},{\"configMap\":{\"name\":\"kube-root-ca.crt\","
+        + "\"items\":[{\"key\":\"ca.crt\",\"path\":\"ca.crt\"}]}},{\"downwardAPI\":{\"items\":[{\"path\":"
+        + "\"namespace\",\"fieldRef\":{\"apiVersion\":\"v1\",\"fieldPath\":\"metadata.namespace\"}}]}}],"
+        + "\"defaultMode\":420}");
+    String mount = "[{\"name\":\"" + name + "\",\"readOnly\":true,\"mountPath\":"
+        + "\"/var/run/secrets/kubernetes.io/serviceaccount\"}]";
+    assertThat(spec.path("initContainers").get(0).path("volumeMounts").toString()).isEqualTo(mount);
+    assertThat(spec.path("containers").get(0).path("volumeMounts").toString()).isEqualTo(mount);
+    assertThat(spec.path("containers").get(1).path("volumeMounts")).as("its own mount at the path stays alone")
+        .hasSize(1);
+
+    JsonNode optedOut = call(201, "POST", "/api/v1/namespaces/sa-mount/pods", pod("n", "")
+        .replace("\"containers\"", "\"automountServiceAccountToken\":false,\"containers\"")).path("spec");
+    assertThat(optedOut.has("volumes")).isFalse();
+    assertThat(optedOut.path("containers").get(0).has("volumeMounts")).isFalse();
+
+    call(201, "POST", "/api/v1/namespaces/sa-mount/serviceaccounts",
+        "{\"metadata\":{\"name\":\"quiet\"},\"automountServiceAccountToken\":false}");
+    String quietPod = pod("%s", "").replace("\"containers\"", "\"serviceAccountName\":\"quiet\",%s\"containers\"");
+    JsonNode quiet = call(201, "POST", "/api/v1/namespaces/sa-mount/pods", quietPod.formatted("q1", ""))
+        .path("spec");
+    assertThat(quiet.has("volumes")).as("the account opts out").isFalse();
+    JsonNode podWins = call(201, "POST", "/api/v1/namespaces/sa-mount/pods", quietPod.formatted("q2",
+        "\"automountServiceAccountToken\":true,")).path("spec");
+    assertThat(podWins.path("volumes").get(0).path("name").asText()).startsWith("kube-api-access-");
+  }
+
+  @Test
   void limitRanger_fillsDefaults_andRefusesOutOfRange() throws Exception {
     namespace("lr-test");
     call(201, "POST", "/api/v1/namespaces/lr-test/limitranges", "{\"metadata\":{\"name\":\"lr\"},\"spec\":{\"limits\":"

@@ -152,6 +152,11 @@ public final class TestApiServer implements AutoCloseable {
     return writeKubeconfig(file, user, "token: " + token);
   }
 
+  /** Writes {@code file}, a kubeconfig with the server and CA but no credentials (for {@code kubectl --token}). */
+  public Path writeNoCredentialsKubeconfig(Path file) throws IOException {
+    return writeKubeconfig(file, "nobody", "{}");
+  }
+
   private Path writeKubeconfig(Path file, String user, String credentials) throws IOException {
     String yaml = "apiVersion: v1\nkind: Config\nclusters:\n- name: trireme\n  cluster:\n    server: " + url()
         + "\n    certificate-authority-data: " + Base64.getEncoder().encodeToString(caKey.certificatePem()

@@ -18,11 +18,15 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * The benchmark's anchor: Trireme's apiserver alone, over a real etcd (as the tests run it), on
- * {@code <address>:6443}, with a fresh CA and {@code <dir>/admin.conf} for the client. Runs until killed.
+ * {@code <address>:6443}, with a fresh CA and {@code <dir>/admin.conf} for the client. Runs until killed; exits 1
+ * with a message if the apiserver is not bootstrapped within {@link #BOOTSTRAP_DEADLINE}.
  *
  * <p>usage: {@code EtcdApiServer <address> <etcd host:port> <dir>}
  */
 public final class EtcdApiServer {
+  /** How long the apiserver may take to create its bootstrap namespaces and fill its watch caches. */
+  static final Duration BOOTSTRAP_DEADLINE = Duration.ofSeconds(120);
+
   private EtcdApiServer() {
   }
 
@@ -41,7 +45,16 @@ public final class EtcdApiServer {
         ClusterCa.of(caKey), List.of(address, "localhost"));
     ApiServer server = new ApiServer(config, channel);
     server.start();
+    long deadline = System.nanoTime() + BOOTSTRAP_DEADLINE.toNanos();
     while (!server.bootstrapped()) {
+      if (System.nanoTime() - deadline > 0) {
+        System.err.println("EtcdApiServer: the apiserver on " + address + " did not finish bootstrapping (bootstrap "
+            + "namespaces and watch caches over etcd " + args[1] + ") within " + BOOTSTRAP_DEADLINE.toSeconds()
+            + " s; is etcd up and reachable there? See this process's log for the apiserver's retries.");
+        server.close();
+        channel.shutdownNow();
+        System.exit(1);
+      }
       Thread.sleep(100);
     }
     String url = "https://" + address + ":" + ApiServerConfig.DEFAULT_PORT;

@@ -47,6 +47,7 @@ final class CacheWatcher implements AutoCloseable {
 
   /** The events to send before any offered change (the current state, or the window after a resourceVersion). */
   synchronized void begin(List<WatchEvent> first) {
+    sink.started();
     initial = first.iterator();
     schedule();
   }

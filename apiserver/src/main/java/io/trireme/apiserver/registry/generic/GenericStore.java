@@ -147,6 +147,14 @@ public final class GenericStore {
     }
   }
 
+  /**
+   * The object as this apiserver's watch cache holds it now (shared: read-only); empty when it is not there or
+   * the cache has not listed yet — the store may still have it.
+   */
+  public Optional<ObjectNode> cached(String namespace, String name) {
+    return cache == null ? Optional.empty() : cache.object(info.key(namespace, name));
+  }
+
   /** How many client watches this resource's cache feeds. */
   public int watchers() {
     return cache == null ? 0 : cache.watchers();

@@ -9,6 +9,7 @@ import io.trireme.apiserver.status.ApiException;
 import io.trireme.apiserver.storage.EtcdKv;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
@@ -68,6 +69,11 @@ final class WatchCache implements CacheFeed.Listener, AutoCloseable {
   /** Completes once the first list is in memory. */
   synchronized CompletableFuture<Void> ready() {
     return ready;
+  }
+
+  /** The cached object under {@code key} (read-only), if any. */
+  synchronized Optional<ObjectNode> object(String key) {
+    return Optional.ofNullable(objects.get(key));
   }
 
   /** How many client watches are open. */

@@ -8,6 +8,14 @@ import io.trireme.apiserver.status.ApiException;
  * watches of the same resource: read them, never change them.
  */
 public interface WatchSink {
+  /**
+   * The watch is registered with the cache: every change from now on reaches this sink. Called once, before
+   * any event (an error or end that comes first is not preceded by it). An HTTP watch sends its response head
+   * here, so a client that has the head knows its watch is in place.
+   */
+  default void started() {
+  }
+
   /** ADDED, MODIFIED, DELETED or BOOKMARK. */
   void event(String type, ObjectNode object);
 

@@ -24,9 +24,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.stream.Stream;
 import javax.net.ssl.SSLSocket;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -101,19 +103,42 @@ class WatchCacheIT {
   /** A client watch whose events are read into a queue by the HTTP client. */
   private final class Watch implements AutoCloseable {
     final BlockingQueue<JsonNode> events = new LinkedBlockingQueue<>();
-    private final java.util.concurrent.CompletableFuture<?> response;
+    private final String query;
+    private final CompletableFuture<HttpResponse<Stream<String>>> head;
+    private final CompletableFuture<?> response;
 
+    /** Ends server-side after 2 min at the latest (the apiserver is closed after each test anyway). */
     Watch(String query) {
+      this.query = query;
       HttpRequest req = HttpRequest.newBuilder(URI.create(url + "/api/v1/" + query
           + (query.contains("?") ? "&" : "?") + "watch=true&timeoutSeconds=120")).GET().build();
-      response = api.http().sendAsync(req, HttpResponse.BodyHandlers.ofLines()).thenAccept(r -> r.body()
-          .forEach(line -> events.add(Json.object(line.getBytes(StandardCharsets.UTF_8)))));
+      head = api.http().sendAsync(req, HttpResponse.BodyHandlers.ofLines());
+      // the body is read on a thread of its own: a plain thenAccept could run in whichever thread completes or
+      // waits on the head future — the test thread in registered() — and block it until the stream ends
+      response = head.thenAcceptAsync(r -> r.body()
+          .forEach(line -> events.add(Json.object(line.getBytes(StandardCharsets.UTF_8)))), task -> {
+            Thread reader = new Thread(task, "watch-reader");
+            reader.setDaemon(true);
+            reader.start();
+          });
       cleanup.add(this);
+    }
+
+    /** Waits for the response head: the server sends it once the watch cache has registered this watch. */
+    Watch registered() throws Exception {
+      assertThat(head.get(WAIT.toSeconds(), TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+      return this;
+    }
+
+    /** Asserts that nothing but bookmarks arrives for {@code quiet}. */
+    void staysQuiet(Duration quiet) {
+      Awaitility.await("only bookmarks for " + quiet).during(quiet).atMost(quiet.plusSeconds(5))
+          .until(() -> events.stream().allMatch(e -> e.path("type").asText().equals("BOOKMARK")));
     }
 
     JsonNode next() throws InterruptedException {
       JsonNode e = events.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
-      assertThat(e).as("an event within " + WAIT).isNotNull();
+      assertThat(e).as("an event within " + WAIT + " on the watch of " + query).isNotNull();
       return e;
     }
 
@@ -154,7 +179,10 @@ class WatchCacheIT {
       watches.add(new Watch(query));
     }
     Watch otherNamespace = new Watch("namespaces/kube-system/configmaps?labelSelector=t%3Dmany");
-    Thread.sleep(500);
+    for (Watch w : watches) {
+      w.registered();
+    }
+    otherNamespace.registered();
     create("many-1", "many", "x");
     create("many-2", "many", "x");
     for (int i = 0; i < watches.size(); i++) {
@@ -200,9 +228,7 @@ class WatchCacheIT {
       assertThat(revisions(got)).containsExactlyElementsOf(written);
       assertThat(got.subList(0, 2)).extracting(e -> e.path("type").asText()).containsExactly("ADDED", "MODIFIED");
       assertThat(got.get(got.size() - 1).path("type").asText()).isEqualTo("DELETED");
-      Thread.sleep(700);
-      assertThat(w.events).as("nothing after the last change but bookmarks")
-          .allMatch(e -> e.path("type").asText().equals("BOOKMARK"));
+      w.staysQuiet(Duration.ofMillis(700)); // nothing after the last change but bookmarks
     }
   }
 
@@ -282,8 +308,7 @@ class WatchCacheIT {
     assertThat(created).hasSize(before + 1);
     assertThat(created.get(before).startRevision()).as("resumed after what was delivered, before what was not")
         .isGreaterThan(written.get(9)).isLessThanOrEqualTo(written.get(10));
-    Thread.sleep(700);
-    assertThat(w.events).allMatch(e -> e.path("type").asText().equals("BOOKMARK"));
+    w.staysQuiet(Duration.ofMillis(700));
   }
 
   @Test

@@ -7,17 +7,37 @@ import io.trireme.apiserver.registry.generic.ResourceInfo;
 import io.trireme.apiserver.registry.generic.ResourceStrategy;
 import io.trireme.apiserver.registry.generic.Tables;
 import io.trireme.apiserver.registry.generic.patch.PatchMeta;
+import io.trireme.apiserver.auth.ServiceAccountTokens;
+import io.trireme.apiserver.registry.generic.PostSubresource;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
-/** ServiceAccounts. */
+/** ServiceAccounts, and their {@code token} subresource (TokenRequest) when the apiserver signs tokens. */
 public final class ServiceAccountStrategy implements ResourceStrategy {
   public static final ResourceInfo INFO = new ResourceInfo("", "v1", "ServiceAccount", "serviceaccounts",
       "serviceaccount", true, List.of("sa"), List.of(), false);
 
+  private final Map<String, PostSubresource> subresources;
+
+  /** Without token signing: no {@code token} subresource. */
+  public ServiceAccountStrategy() {
+    this.subresources = Map.of();
+  }
+
+  public ServiceAccountStrategy(ServiceAccountTokens tokens, Clock clock) {
+    this.subresources = Map.of("token", new ServiceAccountToken(tokens, clock));
+  }
+
   @Override
   public ResourceInfo info() {
     return INFO;
+  }
+
+  @Override
+  public Map<String, PostSubresource> postSubresources() {
+    return subresources;
   }
 
   @Override

@@ -97,19 +97,24 @@ work=$(mktemp -d /tmp/vip-keepalived.XXXXXX)
 export KA_WORK=$work
 client_pid='' trireme_pid=''
 created_ns=()
+teardown_net() { # the processes in our namespaces, the namespaces (with the veths and the bridge), trk-ka0
+  local ns pids
+  for ns in "${created_ns[@]}"; do
+    pids=$(ip netns pids "$ns" 2>/dev/null || true) # keepalived, its VRRP child, the responder, check scripts
+    if [[ -n $pids ]]; then kill -9 $pids 2>/dev/null || true; fi
+  done
+  for ns in "${created_ns[@]}"; do ip netns del "$ns" 2>/dev/null || true; done
+  ip link del "$host_if" 2>/dev/null || true
+  created_ns=()
+  return 0
+}
 cleanup() {
   local rc=${1:-$?}
   trap - EXIT INT TERM
   set +e
   [[ -n $client_pid ]] && kill -9 "$client_pid" 2>/dev/null
   [[ -n $trireme_pid ]] && kill -TERM "$trireme_pid" 2>/dev/null && wait "$trireme_pid" 2>/dev/null
-  local ns pids
-  for ns in "${created_ns[@]}"; do
-    pids=$(ip netns pids "$ns" 2>/dev/null) # keepalived, its VRRP child, the responder, check scripts
-    [[ -n $pids ]] && kill -9 $pids 2>/dev/null
-  done
-  for ns in "${created_ns[@]}"; do ip netns del "$ns" 2>/dev/null; done # takes the veths and the bridge along
-  ip link del "$host_if" 2>/dev/null
+  teardown_net
   rm -rf "$work"
   exit "$rc"
 }
@@ -141,18 +146,19 @@ for i in "${!nodes[@]}"; do
   ip -n "$ns" addr add "${node_ips[$i]}/24" dev eth0
 done
 
-# ---- the responder: HTTP/1.1 with keep-alive (as the apiserver keeps connections), 200 and the node's name
+# ---- the responder: HTTP/1.1 with keep-alive (as the apiserver keeps connections), 200 and the node's name.
+# Status line, headers and body go out in one write: Python's send_response/end_headers would send the headers
+# first, and a node killed between the two writes leaves the client with headers and no body; the JDK
+# HttpClient's request timeout ends when the headers arrive, so RequestLoop would then wait for the body
+# without any bound (it did, twice in ~30 kills, with the two writes).
 cat >"$work/responder.py" <<'EOF'
 import http.server, sys
 port, name = int(sys.argv[1]), sys.argv[2].encode() + b"\n"
+response = b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: %d\r\n\r\n%s" % (len(name), name)
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     def do_GET(self):
-        self.send_response(200)
-        self.send_header("Content-Type", "text/plain")
-        self.send_header("Content-Length", str(len(name)))
-        self.end_headers()
-        self.wfile.write(name)
+        self.wfile.write(response)
     def log_message(self, *args):
         pass
 http.server.ThreadingHTTPServer.daemon_threads = True
@@ -220,9 +226,10 @@ for ns in "${nodes[@]}"; do start_node "$ns"; done
 # ---- the measurement
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
 out=$work/out.txt
+: >"$out" # before tail -f opens it
 java -Xms64m -Xmx256m -cp "$cp" io.trireme.bench.vip.KeepalivedFailoverBench --work "$work" --ctl "$self" \
   --namespaces "$(IFS=,; echo "${nodes[*]}")" --vip "$vip" --url "http://$vip:$port/" --trials "$trials" \
-  --settle-ms 3000 >"$out" &
+  --settle-ms 3000 --jitter-ms 1000 >"$out" &
 client_pid=$!
 tail -n +1 -f --pid="$client_pid" "$out" &
 if ! wait "$client_pid"; then
@@ -241,37 +248,6 @@ client_pid=''
 sleep 0.5 # tail -f ends with the client
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 ka_result=$(grep '^RESULT kill-9' "$out")
-
-# ---- optionally Trireme, right after, with the same trial count
-tri_result='' tri_md='' tri_load=''
-if $with_trireme; then
-  echo "running Trireme: benchmarks/vip-failover.sh --trials $trials --graceful 0 ..." >&2
-  tri_out=$work/trireme.txt
-  tri_load_before=$(cut -d' ' -f1-3 /proc/loadavg)
-  "$here/vip-failover.sh" --trials "$trials" --graceful 0 --results "$results" >"$tri_out" 2>"$work/trireme.err" &
-  trireme_pid=$!
-  tail -n +1 -f --pid="$trireme_pid" "$tri_out" &
-  if ! wait "$trireme_pid"; then
-    trireme_pid=''
-    echo "vip-failover.sh failed:" >&2; tail -n 20 "$work/trireme.err" >&2
-    exit 1
-  fi
-  trireme_pid=''
-  sleep 0.5
-  tri_load="before $tri_load_before, after $(cut -d' ' -f1-3 /proc/loadavg)"
-  tri_result=$(grep '^RESULT kill-9' "$tri_out" || true)
-  tri_md=$(sed -n 's/^wrote //p' "$work/trireme.err" | tail -n 1)
-fi
-
-median() { sed -n "s/.*$1 median=\([0-9]*\).*/\1/p" <<<"$2"; } # median of the outage_ms or vip_moved_ms part
-ratio() { awk -v t="$1" -v k="$2" 'BEGIN { if (k > 0) printf "%.2f", t / k; else print "n/a" }'; }
-ratios=''
-if [[ -n $tri_result ]]; then
-  ratios="Trireme/keepalived, medians: client outage $(ratio "$(median outage_ms "$tri_result")" \
-"$(median outage_ms "$ka_result")")x, VIP moved $(ratio "$(median vip_moved_ms "$tri_result")" \
-"$(median vip_moved_ms "$ka_result")")x"
-  echo "$ratios"
-fi
 
 mkdir -p "$results"
 md=$results/keepalived-$(date -u +%Y-%m-%d-%H%M).md
@@ -306,17 +282,6 @@ md=$results/keepalived-$(date -u +%Y-%m-%d-%H%M).md
   echo "keepalived's parent first is not a node death either: its VRRP child gets SIGTERM (parent-death signal),"
   echo "sends a priority-0 advert and drops the VIP, and a backup takes over in under 1 s; the benchmark kills the"
   echo "VRRP child first, then the parent and the responder."
-  if $with_trireme; then
-    echo
-    echo "Trireme, right after on the same machine (\`vip-failover.sh --trials $trials --graceful 0\`, load $tri_load,"
-    echo "full output in \`$(basename "${tri_md:-?}")\`):"
-    echo
-    echo '```'
-    echo "${tri_result:-no RESULT line}"
-    echo '```'
-    echo
-    echo "$ratios."
-  fi
   echo
   echo "<details><summary>every trial</summary>"
   echo
@@ -340,3 +305,54 @@ md=$results/keepalived-$(date -u +%Y-%m-%d-%H%M).md
   echo '</details>'
 } >"$md"
 echo "wrote $md" >&2
+
+# ---- optionally Trireme, right after, with the same trial count
+tri_result='' tri_md='' tri_load=''
+if $with_trireme; then
+  teardown_net # keepalived's nodes are done: nothing of them runs during the Trireme part
+  echo "running Trireme: benchmarks/vip-failover.sh --trials $trials --graceful 0 ..." >&2
+  tri_out=$work/trireme.txt
+  : >"$tri_out"
+  tri_load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+  "$here/vip-failover.sh" --trials "$trials" --graceful 0 --results "$results" >"$tri_out" 2>"$work/trireme.err" &
+  trireme_pid=$!
+  tail -n +1 -f --pid="$trireme_pid" "$tri_out" &
+  if ! wait "$trireme_pid"; then
+    trireme_pid=''
+    echo "vip-failover.sh failed:" >&2; tail -n 20 "$work/trireme.err" >&2
+    exit 1
+  fi
+  trireme_pid=''
+  sleep 0.5
+  tri_load="before $tri_load_before, after $(cut -d' ' -f1-3 /proc/loadavg)"
+  tri_result=$(grep '^RESULT kill-9' "$tri_out" || true)
+  tri_md=$(sed -n 's/^wrote //p' "$work/trireme.err" | tail -n 1)
+fi
+
+median() { sed -n "s/.*$1 median=\([0-9]*\).*/\1/p" <<<"$2"; } # median of the outage_ms or vip_moved_ms part
+ratio() { awk -v t="$1" -v k="$2" 'BEGIN { if (k > 0) printf "%.2f", t / k; else print "n/a" }'; }
+ratios=''
+if [[ -n $tri_result ]]; then
+  ratios="Trireme/keepalived, medians: client outage $(ratio "$(median outage_ms "$tri_result")" \
+"$(median outage_ms "$ka_result")")x, VIP moved $(ratio "$(median vip_moved_ms "$tri_result")" \
+"$(median vip_moved_ms "$ka_result")")x"
+  echo "$ratios"
+fi
+
+if $with_trireme; then
+  # appended to the keepalived file, which is already written in case the Trireme part does not finish
+  {
+    echo
+    echo "## Side by side: Trireme right after, same machine, same client"
+    echo
+    echo "\`vip-failover.sh --trials $trials --graceful 0\` (load average $tri_load; full output in"
+    echo "\`$(basename "${tri_md:-?}")\`):"
+    echo
+    echo '```'
+    echo "${tri_result:-no RESULT line}"
+    echo '```'
+    echo
+    echo "$ratios."
+  } >>"$md"
+  echo "appended the Trireme figures to $md" >&2
+fi

@@ -13,6 +13,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -31,7 +32,7 @@ import java.util.stream.Collectors;
  * {@code nopreempt}, so the revived node takes the VIP back, and what the client sees during that is reported too.
  *
  * <p>usage: KeepalivedFailoverBench --work DIR --ctl SCRIPT --namespaces a,b,c --vip IP --url URL [--trials N]
- * [--settle-ms MS]; the first namespace is the preferred (highest priority) one. Pid files: DIR/&lt;ns&gt;/*.pid.
+ * [--settle-ms MS] [--jitter-ms MS: a random 0..MS pause before each kill, default 1000]; the first namespace is the preferred (highest priority) one. Pid files: DIR/&lt;ns&gt;/*.pid.
  */
 public final class KeepalivedFailoverBench {
   private static final Duration STEP_TIMEOUT = Duration.ofSeconds(60);
@@ -49,6 +50,7 @@ public final class KeepalivedFailoverBench {
     URI url = null;
     int trials = 20;
     long settleMs = 3000;
+    long jitterMs = 1000;
     for (int i = 0; i < args.length; i += 2) {
       switch (args[i]) {
         case "--work" -> work = Path.of(args[i + 1]);
@@ -58,6 +60,7 @@ public final class KeepalivedFailoverBench {
         case "--url" -> url = URI.create(args[i + 1]);
         case "--trials" -> trials = Integer.parseInt(args[i + 1]);
         case "--settle-ms" -> settleMs = Long.parseLong(args[i + 1]);
+        case "--jitter-ms" -> jitterMs = Long.parseLong(args[i + 1]);
         default -> throw new IllegalArgumentException("unknown option " + args[i]);
       }
     }
@@ -79,6 +82,10 @@ public final class KeepalivedFailoverBench {
       // a first settle: the loop must have seen an answer and the preferred node hold the VIP
       awaitBack(namespaces, vip, preferred, loop, System.nanoTime(), settleMs);
       for (int t = 0; t < trials; t++) {
+        // the settle ends a fixed time after the preferred node became master, i.e. at a fixed phase of its 1 s
+        // advert cycle, and the backup claims a fixed time after the last advert it heard: without a random
+        // pause every kill would land at the same phase (VIP moved ~3.2 s each time, not 2.4-3.4 s)
+        Thread.sleep(ThreadLocalRandom.current().nextLong(jitterMs + 1));
         Trial trial = trial(work, ctl, namespaces, vip, preferred, loop, settleMs);
         results.add(trial);
         System.out.printf(Locale.ROOT, "kill-9   %2d: %s -> %s, VIP moved after %d ms, client outage %d ms (%d failed%s);"
@@ -167,8 +174,11 @@ public final class KeepalivedFailoverBench {
     long deadline = System.nanoTime() + STEP_TIMEOUT.toNanos();
     while (!loop.succeededSince(from)) {
       if (System.nanoTime() > deadline) {
-        throw new IllegalStateException(failure + " within " + STEP_TIMEOUT.toSeconds() + " s; the requests saw "
-            + failureKinds(loop, from));
+        String seen = loop.samplesSince(from).isEmpty()
+            ? "no request finished (the client loop is stuck in one: a body that never comes is not bounded by the"
+                + " request timeout)"
+            : "the requests saw " + failureKinds(loop, from);
+        throw new IllegalStateException(failure + " within " + STEP_TIMEOUT.toSeconds() + " s; " + seen);
       }
       Thread.sleep(10);
     }

@@ -319,7 +319,20 @@ if $with_trireme; then
   tail -n +1 -f --pid="$trireme_pid" "$tri_out" &
   if ! wait "$trireme_pid"; then
     trireme_pid=''
+    sleep 0.5
     echo "vip-failover.sh failed:" >&2; tail -n 20 "$work/trireme.err" >&2
+    { # the keepalived figures stand; the Trireme trials that finished are kept, marked as such
+      echo
+      echo "## Side by side: Trireme right after; vip-failover.sh failed"
+      echo
+      echo "\`vip-failover.sh --trials $trials --graceful 0\` stopped after $(grep -c '^kill-9' "$tri_out") finished trials"
+      echo "(load average before $tri_load_before, after $(cut -d' ' -f1-3 /proc/loadavg)):"
+      echo "$(grep -m1 'Exception' "$work/trireme.err" || echo 'no exception logged')"
+      echo
+      echo '```'
+      cat "$tri_out"
+      echo '```'
+    } >>"$md"
     exit 1
   fi
   trireme_pid=''

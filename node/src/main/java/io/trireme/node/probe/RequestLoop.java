@@ -1,6 +1,5 @@
 package io.trireme.node.probe;
 
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -53,13 +52,20 @@ public final class RequestLoop implements Runnable {
     for (int i = 0; i < maxRequests && !stop.get() && System.nanoTime() < end; i++) {
       long t0 = System.nanoTime();
       Sample s;
+      // the request timeout ends at the response head: the whole exchange, body included, is bounded here too
+      java.util.concurrent.CompletableFuture<HttpResponse<String>> call =
+          http.sendAsync(req, HttpResponse.BodyHandlers.ofString());
       try {
-        HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = call.get(requestTimeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
         s = new Sample(t0, System.nanoTime() - t0, r.statusCode() == 200,
             r.statusCode() == 200 ? null : "HTTP " + r.statusCode());
-      } catch (IOException e) {
-        s = new Sample(t0, System.nanoTime() - t0, false, e.toString());
+      } catch (java.util.concurrent.ExecutionException e) {
+        s = new Sample(t0, System.nanoTime() - t0, false, String.valueOf(e.getCause()));
+      } catch (java.util.concurrent.TimeoutException e) {
+        call.cancel(true);
+        s = new Sample(t0, System.nanoTime() - t0, false, "no complete answer within " + requestTimeout.toMillis() + " ms");
       } catch (InterruptedException e) {
+        call.cancel(true);
         Thread.currentThread().interrupt();
         return;
       }

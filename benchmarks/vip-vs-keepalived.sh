@@ -22,7 +22,8 @@
 # usage: benchmarks/vip-vs-keepalived.sh [--trials N] [--results DIR] [--with-trireme]
 #   --trials N       kill -9 trials                                          (default 20)
 #   --results DIR    where the Markdown goes                                 (default benchmarks/results)
-#   --with-trireme   then run vip-failover.sh --trials N --graceful 0 and print Trireme/keepalived ratios
+#   --with-trireme   then run vip-failover.sh --trials N --graceful M and print Trireme/keepalived ratios
+#   --graceful M     SIGTERM trials in the Trireme part (planned hand-over; keepalived's side has none)  (default 0)
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -66,10 +67,11 @@ if [[ ${1:-} == start ]]; then
   exit 0
 fi
 
-trials=20 results=$root/benchmarks/results with_trireme=false
+trials=20 graceful=0 results=$root/benchmarks/results with_trireme=false
 while [[ $# -gt 0 ]]; do
   case $1 in
     --trials) trials=$2; shift 2 ;;
+    --graceful) graceful=$2; shift 2 ;;
     --results) results=$2; shift 2 ;;
     --with-trireme) with_trireme=true; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
@@ -310,11 +312,11 @@ echo "wrote $md" >&2
 tri_result='' tri_md='' tri_load=''
 if $with_trireme; then
   teardown_net # keepalived's nodes are done: nothing of them runs during the Trireme part
-  echo "running Trireme: benchmarks/vip-failover.sh --trials $trials --graceful 0 ..." >&2
+  echo "running Trireme: benchmarks/vip-failover.sh --trials $trials --graceful $graceful ..." >&2
   tri_out=$work/trireme.txt
   : >"$tri_out"
   tri_load_before=$(cut -d' ' -f1-3 /proc/loadavg)
-  "$here/vip-failover.sh" --trials "$trials" --graceful 0 --results "$results" >"$tri_out" 2>"$work/trireme.err" &
+  "$here/vip-failover.sh" --trials "$trials" --graceful "$graceful" --results "$results" >"$tri_out" 2>"$work/trireme.err" &
   trireme_pid=$!
   tail -n +1 -f --pid="$trireme_pid" "$tri_out" &
   if ! wait "$trireme_pid"; then
@@ -325,7 +327,7 @@ if $with_trireme; then
       echo
       echo "## Side by side: Trireme right after; vip-failover.sh failed"
       echo
-      echo "\`vip-failover.sh --trials $trials --graceful 0\` stopped after $(grep -c '^kill-9' "$tri_out") finished trials"
+      echo "\`vip-failover.sh --trials $trials --graceful $graceful\` stopped after $(grep -c '^kill-9' "$tri_out") finished trials"
       echo "(load average before $tri_load_before, after $(cut -d' ' -f1-3 /proc/loadavg)):"
       echo "$(grep -m1 'Exception' "$work/trireme.err" || echo 'no exception logged')"
       echo
@@ -358,7 +360,7 @@ if $with_trireme; then
     echo
     echo "## Side by side: Trireme right after, same machine, same client"
     echo
-    echo "\`vip-failover.sh --trials $trials --graceful 0\` (load average $tri_load; full output in"
+    echo "\`vip-failover.sh --trials $trials --graceful $graceful\` (load average $tri_load; full output in"
     echo "\`$(basename "${tri_md:-?}")\`):"
     echo
     echo '```'

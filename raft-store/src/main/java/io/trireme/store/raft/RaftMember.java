@@ -67,6 +67,8 @@ public final class RaftMember implements AutoCloseable {
   static final int WRITES_IN_FLIGHT = 2;
   /** Upper bound of one batch: well under the forwarding client's 8 MB message limit. */
   static final int BATCH_BYTES_MAX = 4 * 1024 * 1024;
+  /** Longest wait for catching up before the leader-path warm-up runs anyway. */
+  static final long WARMUP_WAIT_MS = 60_000;
 
   private final StoreConfig config;
   private final RaftGroup group;
@@ -169,9 +171,12 @@ public final class RaftMember implements AutoCloseable {
     RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
     RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, c.snapshotEveryEntries());
     RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, 2);
+    // Snapshots also come when the log since the last one outgrows it (KvStateMachine); each one lets Ratis drop
+    // the closed log segments it covers, and a restart reads only the segments left. A purge is cheap (whole
+    // files), so any snapshot may purge; segments of 8 MB (Ratis' default) keep little log below a snapshot.
     RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
-    RaftServerConfigKeys.Log.setPurgeGap(p, (int) Math.min(Integer.MAX_VALUE, c.snapshotEveryEntries()));
-    RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf("32MB"));
+    RaftServerConfigKeys.Log.setPurgeGap(p, 1);
+    RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf("8MB"));
     RaftServerConfigKeys.Log.setWriteBufferSize(p, SizeInBytes.valueOf("9MB"));
     RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, SizeInBytes.valueOf("8MB"));
     RaftServerConfigKeys.Log.Appender.setWaitTimeMin(p, TimeDuration.ZERO);
@@ -204,10 +209,41 @@ public final class RaftMember implements AutoCloseable {
     boolean fresh = isFreshStorage();
     server.start();
     if (fresh) watchRejoin();
-    LeaderPathWarmup.startOnce(config.self(), config.selfMember().raftAddress().getHostString(),
-        config.dataDir().resolve("leader-warmup"), serverProperties(config));
+    warmUpOnceCaughtUp();
     LOG.info("{}: raft member started on {} (group {})", config.self(), config.selfMember().raftAddress(),
         group.getGroupId());
+  }
+
+  /**
+   * Runs the {@link LeaderPathWarmup} once this member has a leader and has applied the log up to its commit index
+   * (or after {@value #WARMUP_WAIT_MS} ms): a restarted member needs its CPU for loading its snapshot and catching
+   * up first. On a loaded 2-core machine the warm-up's throwaway group took 38 s and ran alongside the catch-up.
+   */
+  private void warmUpOnceCaughtUp() {
+    Thread t = new Thread(() -> {
+      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WARMUP_WAIT_MS);
+      try {
+        while (!closed && System.nanoTime() < deadline && !caughtUp()) {
+          Thread.sleep(100); // poll period of the condition above
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+      if (closed) return;
+      LeaderPathWarmup.startOnce(config.self(), config.selfMember().raftAddress().getHostString(),
+          config.dataDir().resolve("leader-warmup"), serverProperties(config));
+    }, config.self() + "-warmup-wait");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  private boolean caughtUp() {
+    try {
+      return leader().isPresent() && appliedIndex() >= commitIndex();
+    } catch (StoreException e) {
+      return false;
+    }
   }
 
   private boolean isFreshStorage() {

@@ -209,7 +209,7 @@ public final class RaftMember implements AutoCloseable {
     boolean fresh = isFreshStorage();
     server.start();
     if (fresh) watchRejoin();
-    warmUpOnceCaughtUp();
+    warmUpOnceCaughtUp(lastLoggedIndex());
     LOG.info("{}: raft member started on {} (group {})", config.self(), config.selfMember().raftAddress(),
         group.getGroupId());
   }
@@ -219,11 +219,11 @@ public final class RaftMember implements AutoCloseable {
    * (or after {@value #WARMUP_WAIT_MS} ms): a restarted member needs its CPU for loading its snapshot and catching
    * up first. On a loaded 2-core machine the warm-up's throwaway group took 38 s and ran alongside the catch-up.
    */
-  private void warmUpOnceCaughtUp() {
+  private void warmUpOnceCaughtUp(long loggedAtStart) {
     Thread t = new Thread(() -> {
       long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WARMUP_WAIT_MS);
       try {
-        while (!closed && System.nanoTime() < deadline && !caughtUp()) {
+        while (!closed && System.nanoTime() < deadline && !caughtUp(loggedAtStart)) {
           Thread.sleep(100); // poll period of the condition above
         }
       } catch (InterruptedException e) {
@@ -238,11 +238,26 @@ public final class RaftMember implements AutoCloseable {
     t.start();
   }
 
-  private boolean caughtUp() {
+  /**
+   * Whether this member knows a leader, has learnt from it that the log it started with is committed, and has
+   * applied everything committed. (Right after a restart the commit index is only the snapshot's, and the first
+   * contact with the leader may not have moved it yet.)
+   */
+  private boolean caughtUp(long loggedAtStart) {
     try {
-      return leader().isPresent() && appliedIndex() >= commitIndex();
+      long committed = commitIndex();
+      return leader().isPresent() && committed >= loggedAtStart && appliedIndex() >= committed;
     } catch (StoreException e) {
       return false;
+    }
+  }
+
+  private long lastLoggedIndex() {
+    try {
+      var last = server.getDivision(group.getGroupId()).getRaftLog().getLastEntryTermIndex();
+      return last == null ? -1 : last.getIndex();
+    } catch (IOException e) {
+      return -1;
     }
   }
 

@@ -67,8 +67,6 @@ public final class RaftMember implements AutoCloseable {
   static final int WRITES_IN_FLIGHT = 2;
   /** Upper bound of one batch: well under the forwarding client's 8 MB message limit. */
   static final int BATCH_BYTES_MAX = 4 * 1024 * 1024;
-  /** Longest wait for catching up before the leader-path warm-up runs anyway. */
-  static final long WARMUP_WAIT_MS = 60_000;
 
   private final StoreConfig config;
   private final RaftGroup group;
@@ -211,56 +209,10 @@ public final class RaftMember implements AutoCloseable {
     boolean fresh = isFreshStorage();
     server.start();
     if (fresh) watchRejoin();
-    warmUpOnceCaughtUp(lastLoggedIndex());
+    LeaderPathWarmup.startOnce(config.self(), config.selfMember().raftAddress().getHostString(),
+        config.dataDir().resolve("leader-warmup"), serverProperties(config));
     LOG.info("{}: raft member started on {} (group {})", config.self(), config.selfMember().raftAddress(),
         group.getGroupId());
-  }
-
-  /**
-   * Runs the {@link LeaderPathWarmup} once this member has a leader and has applied the log up to its commit index
-   * (or after {@value #WARMUP_WAIT_MS} ms): a restarted member needs its CPU for loading its snapshot and catching
-   * up first. On a loaded 2-core machine the warm-up's throwaway group took 38 s and ran alongside the catch-up.
-   */
-  private void warmUpOnceCaughtUp(long loggedAtStart) {
-    Thread t = new Thread(() -> {
-      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WARMUP_WAIT_MS);
-      try {
-        while (!closed && System.nanoTime() < deadline && !caughtUp(loggedAtStart)) {
-          Thread.sleep(100); // poll period of the condition above
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
-      if (closed) return;
-      LeaderPathWarmup.startOnce(config.self(), config.selfMember().raftAddress().getHostString(),
-          config.dataDir().resolve("leader-warmup"), serverProperties(config));
-    }, config.self() + "-warmup-wait");
-    t.setDaemon(true);
-    t.start();
-  }
-
-  /**
-   * Whether this member knows a leader, has learnt from it that the log it started with is committed, and has
-   * applied everything committed. (Right after a restart the commit index is only the snapshot's, and the first
-   * contact with the leader may not have moved it yet.)
-   */
-  private boolean caughtUp(long loggedAtStart) {
-    try {
-      long committed = commitIndex();
-      return leader().isPresent() && committed >= loggedAtStart && appliedIndex() >= committed;
-    } catch (StoreException e) {
-      return false;
-    }
-  }
-
-  private long lastLoggedIndex() {
-    try {
-      var last = server.getDivision(group.getGroupId()).getRaftLog().getLastEntryTermIndex();
-      return last == null ? -1 : last.getIndex();
-    } catch (IOException e) {
-      return -1;
-    }
   }
 
   private boolean isFreshStorage() {

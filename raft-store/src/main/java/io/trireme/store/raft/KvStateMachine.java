@@ -33,15 +33,19 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 import org.apache.ratis.io.MD5Hash;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftGroupMemberId;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.SnapshotManagementRequest;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.server.storage.FileInfo;
@@ -57,11 +61,28 @@ import org.slf4j.LoggerFactory;
 /**
  * The Ratis state machine: applies committed etcd requests to the {@link MvccStore} in log order,
  * serves reads under a read lock, and snapshots the store together with the last applied term-index.
+ *
+ * <p>When to snapshot: a member that restarts loads its latest snapshot and then reads and applies every log entry
+ * after it, so the work of a restart is the snapshot plus the log since. Besides Ratis' entry-count trigger (the
+ * configured {@code snapshotEveryEntries}), a snapshot is requested once the log applied since the last one holds
+ * half as many bytes as that snapshot had, and at least {@value #SNAPSHOT_LOG_BYTES_MIN} bytes. Applying a byte of
+ * log costs far more than loading a byte of snapshot (a put is parsed, versioned, turned into events and answered;
+ * measured on a loaded 2-core machine, a restarted member applied 30,000 puts, 8 MB of log, in ~40 s while its JVM
+ * was cold), so the log tail is kept to a fraction of the snapshot; writing the snapshots then costs about twice
+ * the bytes of the log, serialised in memory and written sequentially. Counting entries alone bounds neither: one
+ * entry may be a batch of hundreds of writes. Ratis purges the log up to each snapshot, and takes one more on a
+ * clean stop.
  */
 public final class KvStateMachine extends BaseStateMachine {
   private static final Logger LOG = LoggerFactory.getLogger(KvStateMachine.class);
   /** etcd's minimum lease TTL with its default timings (3/2 election timeout, rounded up). */
   static final long MIN_LEASE_TTL = 2;
+  /** The smallest amount of applied log, in bytes, that makes a snapshot due (see the class comment). */
+  static final long SNAPSHOT_LOG_BYTES_MIN = 2L << 20;
+  /** How long a requested snapshot may take before the request is dropped (it is asked for again later). */
+  private static final long SNAPSHOT_REQUEST_TIMEOUT_MS = 120_000;
+  /** After a refused or failed request, the next one waits for this much more applied log. */
+  private static final long SNAPSHOT_RETRY_BYTES = 1L << 20;
 
   private final String member;
   private final MvccStore store = new MvccStore();
@@ -71,6 +92,14 @@ public final class KvStateMachine extends BaseStateMachine {
   private final int maxTxnOps;
   private volatile BiConsumer<Long, List<Event>> commitListener = (r, e) -> { };
   private volatile Runnable leaderListener = () -> { };
+  /** Bytes of log data applied since the latest snapshot (written by the apply thread only). */
+  private volatile long logBytesSinceSnapshot;
+  /** Size of the latest snapshot file: the log since it may grow to half of it before the next one is due. */
+  private volatile long snapshotBytes;
+  private volatile long nextRequestAtBytes = SNAPSHOT_LOG_BYTES_MIN;
+  private final AtomicBoolean snapshotRequested = new AtomicBoolean();
+  private final ClientId snapshotRequester = ClientId.randomId();
+  private final AtomicLong snapshotCallId = new AtomicLong();
 
   public KvStateMachine(String member, LeaseClock leaseClock, int maxTxnOps) {
     this.member = member;
@@ -131,7 +160,9 @@ public final class KvStateMachine extends BaseStateMachine {
     } finally {
       lock.writeLock().unlock();
     }
-    LOG.info("{}: loaded snapshot {} (revision {}, {} keys)", member, ti, store.revision(), store.keyCount());
+    snapshotTaken(file.length());
+    LOG.info("{}: loaded snapshot {} (revision {}, {} keys, {} bytes)", member, ti, store.revision(),
+        store.keyCount(), file.length());
   }
 
   /**
@@ -166,8 +197,50 @@ public final class KvStateMachine extends BaseStateMachine {
     Files.move(tmp.toPath(), file.toPath(), StandardCopyOption.ATOMIC_MOVE);
     MD5Hash md5 = MD5FileUtil.computeAndSaveMd5ForFile(file);
     storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(file.toPath(), md5), last));
-    LOG.info("{}: snapshot at {} ({}, {} bytes)", member, last, shape, image.size());
+    LOG.info("{}: snapshot at {} ({}, {} bytes; {} bytes of log applied since the previous one)", member, last,
+        shape, image.size(), logBytesSinceSnapshot);
+    snapshotTaken(image.size());
     return last.getIndex();
+  }
+
+  /**
+   * Resets the log-size trigger after a snapshot of {@code bytes} was taken or loaded. Ratis takes snapshots on its
+   * apply thread, so nothing was applied between the capture and this call.
+   */
+  private void snapshotTaken(long bytes) {
+    snapshotBytes = bytes;
+    logBytesSinceSnapshot = 0;
+    nextRequestAtBytes = Math.max(SNAPSHOT_LOG_BYTES_MIN, bytes / 2);
+  }
+
+  /** Counts applied log bytes; asks Ratis for a snapshot once they reach the trigger (see the class comment). */
+  private void countApplied(int bytes) {
+    long since = logBytesSinceSnapshot + bytes;
+    logBytesSinceSnapshot = since;
+    if (since < nextRequestAtBytes || !snapshotRequested.compareAndSet(false, true)) return;
+    RaftServer server = getServer().getNow(null);
+    if (server == null) {
+      snapshotRequested.set(false);
+      return;
+    }
+    LOG.info("{}: {} bytes of log applied since the last snapshot ({} bytes); requesting a snapshot", member, since,
+        snapshotBytes);
+    // creation gap 1: the byte count, not Ratis' default gap of 1024 entries, decides that a snapshot is due
+    SnapshotManagementRequest request = SnapshotManagementRequest.newCreate(snapshotRequester, server.getId(),
+        getGroupId(), snapshotCallId.incrementAndGet(), SNAPSHOT_REQUEST_TIMEOUT_MS, 1);
+    CompletableFuture<org.apache.ratis.protocol.RaftClientReply> reply;
+    try {
+      reply = server.snapshotManagementAsync(request);
+    } catch (RuntimeException e) {
+      reply = CompletableFuture.failedFuture(e);
+    }
+    reply.whenComplete((r, err) -> {
+      if (err != null || !r.isSuccess()) {
+        LOG.warn("{}: snapshot request not done: {}", member, err != null ? err.toString() : r.getException());
+        nextRequestAtBytes = logBytesSinceSnapshot + SNAPSHOT_RETRY_BYTES;
+      }
+      snapshotRequested.set(false);
+    });
   }
 
   @Override
@@ -193,6 +266,7 @@ public final class KvStateMachine extends BaseStateMachine {
       lock.writeLock().unlock();
     }
     for (Applied a : committed) commitListener.accept(a.revision(), a.events());
+    countApplied(data.length);
     return CompletableFuture.completedFuture(isBatch(data) ? Codec.batchReply(replies) : replies.get(0));
   }
 

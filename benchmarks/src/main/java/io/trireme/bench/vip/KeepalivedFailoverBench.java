@@ -12,10 +12,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
 /**
  * keepalived's VIP failover as a client sees it, measured with the same client loop as {@link VipFailoverBench}
@@ -131,7 +129,7 @@ public final class KeepalivedFailoverBench {
     List<RequestLoop.Outage> outages = loop.outagesSince(at);
     long outageMs = outages.stream().mapToLong(o -> o.length().toMillis()).sum();
     int failed = outages.stream().mapToInt(RequestLoop.Outage::failures).sum();
-    String failures = failureKinds(loop, at);
+    String failures = loop.failureKindsSince(at);
 
     long revivedAt = System.nanoTime();
     run(List.of(ctl.toString(), "start", owner));
@@ -139,7 +137,7 @@ public final class KeepalivedFailoverBench {
     List<RequestLoop.Outage> back = loop.outagesSince(revivedAt);
     return new Trial(owner, heir, leftOver, movedMs, outageMs, failed, failures, backMs,
         back.stream().mapToLong(o -> o.length().toMillis()).sum(),
-        back.stream().mapToInt(RequestLoop.Outage::failures).sum(), failureKinds(loop, revivedAt));
+        back.stream().mapToInt(RequestLoop.Outage::failures).sum(), loop.failureKindsSince(revivedAt));
   }
 
   /**
@@ -177,7 +175,7 @@ public final class KeepalivedFailoverBench {
         String seen = loop.samplesSince(from).isEmpty()
             ? "no request finished (the client loop is stuck in one: a body that never comes is not bounded by the"
                 + " request timeout)"
-            : "the requests saw " + failureKinds(loop, from);
+            : "the requests saw " + loop.failureKindsSince(from);
         throw new IllegalStateException(failure + " within " + STEP_TIMEOUT.toSeconds() + " s; " + seen);
       }
       Thread.sleep(10);
@@ -219,15 +217,6 @@ public final class KeepalivedFailoverBench {
     String text = new String(output, StandardCharsets.UTF_8);
     if (p.exitValue() != 0) throw new IllegalStateException(command + " failed (" + p.exitValue() + "): " + text);
     return text;
-  }
-
-  /** What the failed requests since {@code from} saw, most frequent first: "3x HTTP 500, 1x ...Timeout". */
-  private static String failureKinds(RequestLoop loop, long from) {
-    Map<String, Long> kinds = loop.samplesSince(from).stream().filter(s -> !s.ok())
-        .collect(Collectors.groupingBy(s -> s.failure().length() > 80 ? s.failure().substring(0, 80) : s.failure(),
-            Collectors.counting()));
-    return kinds.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
-        .map(e -> e.getValue() + "x " + e.getKey()).collect(Collectors.joining(", "));
   }
 
   /** The RESULT line of vip-failover.sh: rows of {outage ms, VIP moved ms, failed requests}. */

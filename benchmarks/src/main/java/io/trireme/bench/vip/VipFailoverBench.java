@@ -14,10 +14,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
 /**
  * VIP failover as a client sees it, on a running {@code bin/trireme up --detach} cluster: a loop polls
@@ -94,19 +92,10 @@ public final class VipFailoverBench {
     List<RequestLoop.Outage> outages = loop.outagesSince(at);
     long outageMs = outages.stream().mapToLong(o -> o.length().toMillis()).sum();
     int failed = outages.stream().mapToInt(RequestLoop.Outage::failures).sum();
-    String failures = failureKinds(loop, at);
+    String failures = loop.failureKindsSince(at);
     restart(layout, trireme, node);
     awaitSettled(statusEndpoints, node);
     return new Trial(kill ? "kill-9" : "sigterm", owner, heir, movedMs, outageMs, failed, failures);
-  }
-
-  /** What the failed requests since {@code from} saw, most frequent first: "3x HTTP 500, 1x ...Timeout". */
-  private static String failureKinds(RequestLoop loop, long from) {
-    Map<String, Long> kinds = loop.samplesSince(from).stream().filter(s -> !s.ok())
-        .collect(Collectors.groupingBy(s -> s.failure().length() > 80 ? s.failure().substring(0, 80) : s.failure(),
-            Collectors.counting()));
-    return kinds.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
-        .map(e -> e.getValue() + "x " + e.getKey()).collect(Collectors.joining(", "));
   }
 
   private static void restart(ClusterLayout layout, Path trireme, NodeConfig node) throws IOException {

@@ -121,6 +121,19 @@ public final class RequestLoop implements Runnable {
     return out;
   }
 
+  /**
+   * What the failed requests that started at or after {@code fromNanos} saw, most frequent first:
+   * "3x HTTP 500, 1x java.net.ConnectException" (each kind cut at 80 characters); empty when none failed.
+   */
+  public String failureKindsSince(long fromNanos) {
+    java.util.Map<String, Long> kinds = samplesSince(fromNanos).stream().filter(s -> !s.ok())
+        .collect(java.util.stream.Collectors.groupingBy(
+            s -> s.failure().length() > 80 ? s.failure().substring(0, 80) : s.failure(),
+            java.util.stream.Collectors.counting()));
+    return kinds.entrySet().stream().sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed())
+        .map(e -> e.getValue() + "x " + e.getKey()).collect(java.util.stream.Collectors.joining(", "));
+  }
+
   /** Whether a request that started at or after {@code fromNanos} succeeded. */
   public boolean succeededSince(long fromNanos) {
     return samplesSince(fromNanos).stream().anyMatch(Sample::ok);

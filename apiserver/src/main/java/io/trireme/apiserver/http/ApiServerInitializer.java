@@ -1,7 +1,6 @@
 package io.trireme.apiserver.http;
 
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
@@ -47,6 +46,8 @@ public final class ApiServerInitializer extends ChannelInitializer<SocketChannel
    * and closes the connection when the body has ended.
    */
   private static final class LimitedAggregator extends HttpObjectAggregator {
+    /** How long the rest of an oversized body may take to arrive before the connection is closed anyway. */
+    private static final long BODY_END_LIMIT_S = 30;
     private final int limit;
     private boolean closeAfterBody;
 
@@ -63,12 +64,15 @@ public final class ApiServerInitializer extends ChannelInitializer<SocketChannel
       resp.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
       resp.headers().set(HttpHeaderNames.CONTENT_LENGTH, body.length);
       resp.headers().set(HttpHeaderNames.CONNECTION, "close");
-      if (oversized instanceof io.netty.handler.codec.http.FullHttpMessage) {
-        ctx.writeAndFlush(resp).addListener(ChannelFutureListener.CLOSE);
-      } else {
-        closeAfterBody = true;
-        ctx.writeAndFlush(resp);
-      }
+      // Written past the keep-alive handler: it would close the connection as soon as a "Connection: close"
+      // answer is out, mid-upload, and the reset that follows may destroy the answer before the client reads
+      // it (ApiServerIT saw "header parser received no bytes" once). The rest of the body is discarded, and
+      // the connection closed when it has ended (or after BODY_END_LIMIT_S if it never does).
+      ctx.pipeline().context("keepalive").writeAndFlush(resp); // enters the pipeline at the HTTP encoder
+      closeAfterBody = true;
+      ctx.executor().schedule(() -> {
+        ctx.close();
+      }, BODY_END_LIMIT_S, java.util.concurrent.TimeUnit.SECONDS);
     }
 
     @Override

@@ -58,8 +58,9 @@ final class LeaderPathWarmup {
     RaftServer b = null;
     deleteTree(scratch); // left over by a crash during an earlier warm-up
     try {
-      RaftPeer pa = RaftPeer.newBuilder().setId("warmup-a").setAddress(host + ":" + freePort(host)).build();
-      RaftPeer pb = RaftPeer.newBuilder().setId("warmup-b").setAddress(host + ":" + freePort(host)).build();
+      int[] ports = freePorts(host, 2);
+      RaftPeer pa = RaftPeer.newBuilder().setId("warmup-a").setAddress(host + ":" + ports[0]).build();
+      RaftPeer pb = RaftPeer.newBuilder().setId("warmup-b").setAddress(host + ":" + ports[1]).build();
       RaftGroup group = RaftGroup.valueOf(RaftGroupId.randomId(), pa, pb);
       a = server(pa, group, scratch.resolve("a"), template);
       b = server(pb, group, scratch.resolve("b"), template);
@@ -103,10 +104,26 @@ final class LeaderPathWarmup {
         .setStateMachine(new BaseStateMachine()).setOption(RaftStorage.StartupOption.FORMAT).build();
   }
 
-  private static int freePort(String host) throws IOException {
-    try (ServerSocket s = new ServerSocket()) {
-      s.bind(new InetSocketAddress(host, 0));
-      return s.getLocalPort();
+  /**
+   * {@code n} distinct free ports: all are held open until every one is chosen. Probing one at a time could hand
+   * out the same port twice, and Ratis ends the whole JVM when its server cannot bind (a node container died
+   * at start that way in a drill).
+   */
+  private static int[] freePorts(String host, int n) throws IOException {
+    List<ServerSocket> held = new java.util.ArrayList<>();
+    try {
+      int[] ports = new int[n];
+      for (int i = 0; i < n; i++) {
+        ServerSocket s = new ServerSocket();
+        held.add(s);
+        s.bind(new InetSocketAddress(host, 0));
+        ports[i] = s.getLocalPort();
+      }
+      return ports;
+    } finally {
+      for (ServerSocket s : held) {
+        s.close();
+      }
     }
   }
 

@@ -15,7 +15,11 @@
 #   --results DIR       where the Markdown and JSON lines go                            (default benchmarks/results)
 #   --trireme-jar JAR   the node jar to run                               (default node/target/trireme.jar)
 #   --warmup S          unmeasured warm-up before each load phase, both systems         (default 20)
-#                       (a long-running server is measured warm: the JVM's JIT needs ~15 s of load)
+#   --server-warmup S   unmeasured mixed load (puts at 16 and 64 clients, linearizable reads) on each fresh
+#                       cluster before its first measured phase, both systems            (default 180)
+#                       A long-running server is measured warm: on this 2-core machine the three JVMs'
+#                       JIT compilers take minutes of load to settle (put-64 went 420/s in the first
+#                       40 s of load, 1,700/s after 2 minutes, 3,000/s after 5); etcd needs none.
 # The Trireme jar and launcher are copied into the work directory first, so a rebuild of the checkout
 # during the run cannot pull classes out from under the running nodes.
 # Every process the script starts is stopped on exit, failure or Ctrl-C.
@@ -26,7 +30,7 @@ root=$(cd "$here/.." && pwd)
 bench_name=store-vs-etcd
 # shellcheck source=benchmarks/lib.sh
 . "$here/lib.sh"
-runs=1 duration=20 trials=5 systems=etcd,trireme load=m results=$root/benchmarks/results warmup=20
+runs=1 duration=20 trials=5 systems=etcd,trireme load=m results=$root/benchmarks/results warmup=20 server_warmup=180
 trireme_jar=$root/node/target/trireme.jar
 extra=()
 while [[ $# -gt 0 ]]; do
@@ -39,13 +43,15 @@ while [[ $# -gt 0 ]]; do
     --results) results=$2; shift 2 ;;
     --trireme-jar) trireme_jar=$2; shift 2 ;;
     --warmup) warmup=$2; shift 2 ;;
+    --server-warmup) server_warmup=$2; shift 2 ;;
     --) shift; extra=("$@"); break ;;
-    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
     *) echo "unknown option $1 (try --help)" >&2; exit 2 ;;
   esac
 done
 [[ $runs =~ ^[1-9][0-9]*$ ]] || { echo "--runs must be a positive number" >&2; exit 2; }
 [[ $warmup =~ ^[0-9]+$ ]] || { echo "--warmup must be a number of seconds" >&2; exit 2; }
+[[ $server_warmup =~ ^[0-9]+$ ]] || { echo "--server-warmup must be a number of seconds" >&2; exit 2; }
 [[ $trials =~ ^[1-9][0-9]*$ ]] || { echo "--trials must be a positive number" >&2; exit 2; }
 [[ $load =~ ^(s|m|l|xl|none)$ ]] || { echo "--check-perf-load must be s, m, l, xl or none" >&2; exit 2; }
 
@@ -158,6 +164,13 @@ measure() {
   local system=$1 run=$2 endpoints=$3 kill_cmd=$4 restart_cmd=$5 report=$work/report-$1-$2.txt
   local part=$work/part.txt
   echo "$system run $run: load average at start $(cut -d' ' -f1-3 /proc/loadavg)" >>"$report"
+  if (( server_warmup >= 3 )); then
+    log "$system run $run: $server_warmup s of unmeasured load first (put-16, put-64, range-lin-64)"
+    bench --endpoints "$endpoints" --phases put,range-lin --put-clients 16,64 --lin-clients 64 \
+      --duration $((server_warmup / 3)) --warmup 0 >"$work/server-warmup-$system-$run.txt" 2>&1 \
+      || log "$system run $run: the unmeasured warm-up load FAILED (see $work/server-warmup-$system-$run.txt)"
+    echo "$system run $run: after $server_warmup s of unmeasured load, load average $(cut -d' ' -f1-3 /proc/loadavg)" >>"$report"
+  fi
   log "$system run $run: load phases, $duration s each (load average $(cut -d' ' -f1-3 /proc/loadavg))"
   bench --endpoints "$endpoints" --duration "$duration" --warmup "$warmup" --system "$system" --run "$run" \
     --out "$jsonl" "${extra[@]}" >"$part" || log "$system run $run: load phases FAILED (see the log above)"
@@ -228,7 +241,7 @@ java -cp "$cp" io.trireme.bench.CompareResults --baseline etcd --candidate trire
 {
   echo "# Store benchmark: Trireme vs etcd ($stamp UTC)"
   echo
-  echo "Produced by \`benchmarks/store-vs-etcd.sh --runs $runs --duration $duration --warmup $warmup --trials $trials${extra:+ -- ${extra[*]}}\`"
+  echo "Produced by \`benchmarks/store-vs-etcd.sh --runs $runs --duration $duration --warmup $warmup --server-warmup $server_warmup --trials $trials${extra:+ -- ${extra[*]}}\`"
   echo "on $(nproc) cores ($(uname -r)); $(etcd --version 2>/dev/null | head -1); $(java -version 2>&1 | head -1);"
   echo "trireme commit $(cd "$root" && git rev-parse --short HEAD 2>/dev/null || echo unknown)"
   if [[ -f $work/trireme-root/node/target/trireme.jar ]]; then
@@ -238,6 +251,8 @@ java -cp "$cp" io.trireme.bench.CompareResults --baseline etcd --candidate trire
   echo "Both clusters: three members on loopback (etcd 127.0.0.51-53, Trireme 127.0.0.41-43), fresh per run;"
   echo "one StoreBench client JVM on the same cores, one gRPC channel per endpoint, clients round-robin,"
   echo "256-byte values. Medians over runs (failover: over all trials) with [min-max] and sample count."
+  echo "Each fresh cluster first gets $server_warmup s of unmeasured load (puts, linearizable reads), then each"
+  echo "phase its own $warmup s warm-up: the servers are measured warm, as a long-running control plane runs."
   echo
   echo "Definitions: *throughput* = successful ops / measured time (closed loop, one call in flight per"
   echo "client); *watch delivery* = event arrival at a watcher (one per endpoint) − send time of its put"

@@ -173,8 +173,7 @@ public final class KeepalivedFailoverBench {
     while (!loop.succeededSince(from)) {
       if (System.nanoTime() > deadline) {
         String seen = loop.samplesSince(from).isEmpty()
-            ? "no request finished (the client loop is stuck in one: a body that never comes is not bounded by the"
-                + " request timeout)"
+            ? "no request finished (the client loop sent none, or one outlived its exchange bound)"
             : "the requests saw " + loop.failureKindsSince(from);
         throw new IllegalStateException(failure + " within " + STEP_TIMEOUT.toSeconds() + " s; " + seen);
       }

@@ -10,7 +10,7 @@
 # (JSON lines beside it) with the command, machine and load averages.
 #
 # usage: benchmarks/apiserver.sh [--systems trireme,etcd] [--results DIR] [-- ApiBench options]
-#   ApiBench options (defaults): --rate 200 --duration 30 --warmup 10 --pods 10000 --watchers 1000
+#   ApiBench options (defaults): --rate 200 --duration 30 --warmup 10 --pods 10000 --watchers 1000 --watch-clients 1
 #                                --watch-events 200 --watch-rate 20 --phases mutate,get,list,watch
 # Every process the script starts is stopped on exit, failure or Ctrl-C.
 set -euo pipefail

@@ -26,9 +26,16 @@ final class WatchFanout {
   private final AtomicLong received = new AtomicLong();
   private final AtomicInteger markers = new AtomicInteger();
   private final List<CompletableFuture<?>> streams = new ArrayList<>();
+  /** Watch requests that failed before or while streaming, by kind of failure (printed when a wait gives up). */
+  private final java.util.concurrent.ConcurrentHashMap<String, AtomicInteger> failures =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
-  WatchFanout(Api api, String namespace, String label) {
+  private final List<Api> watchApis;
+
+  /** {@code api} makes the objects; the watchers use {@code watchApis} round robin. */
+  WatchFanout(Api api, List<Api> watchApis, String namespace, String label) {
     this.api = api;
+    this.watchApis = List.copyOf(watchApis);
     this.namespace = namespace;
     this.label = label;
   }
@@ -40,8 +47,16 @@ final class WatchFanout {
     String path = "/api/v1/namespaces/" + namespace + "/configmaps?watch=true&labelSelector=fanout%3D" + label
         + "&resourceVersion=" + resourceVersion + "&timeoutSeconds=600";
     for (int i = 0; i < watchers; i++) {
-      HttpRequest req = HttpRequest.newBuilder(URI.create(api.server() + path)).GET().build();
-      streams.add(api.http().sendAsync(req, HttpResponse.BodyHandlers.fromLineSubscriber(new Watcher())));
+      Api watchApi = watchApis.get(i % watchApis.size());
+      HttpRequest req = HttpRequest.newBuilder(URI.create(watchApi.server() + path)).GET().build();
+      streams.add(watchApi.http().sendAsync(req, HttpResponse.BodyHandlers.fromLineSubscriber(new Watcher()))
+          .whenComplete((r, err) -> {
+            if (err != null) {
+              failed(err);
+            } else if (r.statusCode() != 200) {
+              failed(new IllegalStateException("HTTP " + r.statusCode()));
+            }
+          }));
     }
     await(() -> subscribed.get() >= watchers, 120, "all " + watchers + " watches answered");
     // every watch is registered once it has seen a marker object
@@ -62,12 +77,20 @@ final class WatchFanout {
         + "\"}},\"data\":{\"sent\":\"" + sent + "\"}}";
   }
 
-  private static void await(java.util.function.BooleanSupplier done, int seconds, String what)
+  private void failed(Throwable err) {
+    Throwable t = err instanceof java.util.concurrent.CompletionException && err.getCause() != null ? err.getCause() : err;
+    failures.computeIfAbsent(t.getClass().getSimpleName() + ": " + t.getMessage(), k -> new AtomicInteger())
+        .incrementAndGet();
+  }
+
+  private void await(java.util.function.BooleanSupplier done, int seconds, String what)
       throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
     while (!done.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
-        System.err.println("api-bench: gave up waiting for " + what + " after " + seconds + " s");
+        System.err.println("api-bench: gave up waiting for " + what + " after " + seconds + " s; "
+            + subscribed.get() + " watches answered, failed watch requests: "
+            + (failures.isEmpty() ? "none" : failures));
         return;
       }
       Thread.sleep(20);

@@ -16,7 +16,7 @@
 #   --trireme-jar JAR   the node jar to run                               (default node/target/trireme.jar)
 #   --warmup S          unmeasured warm-up before each load phase, both systems         (default 20)
 #   --server-warmup S   unmeasured mixed load (puts at 16 and 64 clients, linearizable reads) on each fresh
-#                       cluster before its first measured phase, both systems            (default 180)
+#                       cluster before its first measured phase, both systems; 0: none   (default 180)
 #                       A long-running server is measured warm: on this 2-core machine the three JVMs'
 #                       JIT compilers take minutes of load to settle (put-64 went 420/s in the first
 #                       40 s of load, 1,700/s after 2 minutes, 3,000/s after 5); etcd needs none.
@@ -164,10 +164,10 @@ measure() {
   local system=$1 run=$2 endpoints=$3 kill_cmd=$4 restart_cmd=$5 report=$work/report-$1-$2.txt
   local part=$work/part.txt
   echo "$system run $run: load average at start $(cut -d' ' -f1-3 /proc/loadavg)" >>"$report"
-  if (( server_warmup >= 3 )); then
+  if (( server_warmup > 0 )); then
     log "$system run $run: $server_warmup s of unmeasured load first (put-16, put-64, range-lin-64)"
     bench --endpoints "$endpoints" --phases put,range-lin --put-clients 16,64 --lin-clients 64 \
-      --duration $((server_warmup / 3)) --warmup 0 >"$work/server-warmup-$system-$run.txt" 2>&1 \
+      --duration $(( (server_warmup + 2) / 3 )) --warmup 0 >"$work/server-warmup-$system-$run.txt" 2>&1 \
       || log "$system run $run: the unmeasured warm-up load FAILED (see $work/server-warmup-$system-$run.txt)"
     echo "$system run $run: after $server_warmup s of unmeasured load, load average $(cut -d' ' -f1-3 /proc/loadavg)" >>"$report"
   fi

@@ -60,10 +60,10 @@ public final class ApiBench {
   }
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> opt = new HashMap<>(Map.of("rate", "200", "duration", "30", "warmup", "10", "pods", "10000",
-        "watchers", "1000", "watch-events", "200", "watch-rate", "20", "phases", "mutate,get,list,watch",
-        "system", "trireme", "setup-seconds", "300"));
-    opt.put("watch-clients", "1");
+    Map<String, String> opt = new HashMap<>(Map.ofEntries(Map.entry("rate", "200"), Map.entry("duration", "30"),
+        Map.entry("warmup", "10"), Map.entry("pods", "10000"), Map.entry("watchers", "1000"),
+        Map.entry("watch-clients", "1"), Map.entry("watch-events", "200"), Map.entry("watch-rate", "20"),
+        Map.entry("phases", "mutate,get,list,watch"), Map.entry("system", "trireme"), Map.entry("setup-seconds", "300")));
     for (int i = 0; i + 1 < args.length; i += 2) {
       if (!args[i].startsWith("--")) {
         throw new IllegalArgumentException("expected an option, got " + args[i]);

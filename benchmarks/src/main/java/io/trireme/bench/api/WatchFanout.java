@@ -7,6 +7,8 @@ import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,8 +29,7 @@ final class WatchFanout {
   private final AtomicInteger markers = new AtomicInteger();
   private final List<CompletableFuture<?>> streams = new ArrayList<>();
   /** Watch requests that failed before or while streaming, by kind of failure (printed when a wait gives up). */
-  private final java.util.concurrent.ConcurrentHashMap<String, AtomicInteger> failures =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, AtomicInteger> failures = new ConcurrentHashMap<>();
 
   private final List<Api> watchApis;
 
@@ -78,7 +79,7 @@ final class WatchFanout {
   }
 
   private void failed(Throwable err) {
-    Throwable t = err instanceof java.util.concurrent.CompletionException && err.getCause() != null ? err.getCause() : err;
+    Throwable t = err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
     failures.computeIfAbsent(t.getClass().getSimpleName() + ": " + t.getMessage(), k -> new AtomicInteger())
         .incrementAndGet();
   }

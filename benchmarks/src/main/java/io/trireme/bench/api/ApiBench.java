@@ -32,8 +32,8 @@ import java.util.concurrent.TimeUnit;
  * after {@code --setup-seconds}; the LIST phases list the pods that were created (metric {@code pods-listed}). The
  * watchers can be spread over {@code --watch-clients} HTTP clients (a JDK client decrypts all its connections on one
  * selector thread). On a 2-core machine shared with the servers, 10 clients made delivery slower, not faster (p50
- * 10.9 s against 2.0 s with one client, 1,000 watchers, warm Trireme): the client threads take the CPU the
- * apiserver needs to encrypt 20,000 event writes a second.
+ * 10.9 s against 2.0 s with one client, 1,000 watchers, warm Trireme), probably because the client threads
+ * take CPU the apiserver needs to encrypt 20,000 event writes a second.
  */
 public final class ApiBench {
   private static final ObjectMapper JSON = new ObjectMapper();

@@ -29,6 +29,7 @@ public final class EtcdErrors {
       case TIMEOUT -> err(Status.UNAVAILABLE, "etcdserver: request timed out");
       case STOPPED -> err(Status.UNAVAILABLE, "etcdserver: server stopped");
       case CORRUPT -> err(Status.DATA_LOSS, "etcdserver: " + e.getMessage());
+      case LEADER_CHANGED -> err(Status.UNAVAILABLE, "etcdserver: leader changed");
     };
   }
 

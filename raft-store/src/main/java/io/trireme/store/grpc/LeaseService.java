@@ -19,10 +19,8 @@ import io.grpc.stub.StreamObserver;
 import io.trireme.store.mvcc.LeaseTable;
 import io.trireme.store.mvcc.StoreException;
 import io.trireme.store.raft.Op;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -116,8 +114,8 @@ public final class LeaseService extends LeaseGrpc.LeaseImplBase {
     MethodDescriptor<byte[], byte[]> leases = MethodDescriptor.<byte[], byte[]>newBuilder()
         .setType(MethodDescriptor.MethodType.UNARY)
         .setFullMethodName(MethodDescriptor.generateFullMethodName(LeaseGrpc.SERVICE_NAME, "LeaseLeases"))
-        .setRequestMarshaller(RAW)
-        .setResponseMarshaller(RAW)
+        .setRequestMarshaller(io.trireme.store.RawBytes.MARSHALLER)
+        .setResponseMarshaller(io.trireme.store.RawBytes.MARSHALLER)
         .build();
     ServiceDescriptor.Builder sd = ServiceDescriptor.newBuilder(LeaseGrpc.SERVICE_NAME);
     base.getServiceDescriptor().getMethods().forEach(sd::addMethod);
@@ -151,20 +149,5 @@ public final class LeaseService extends LeaseGrpc.LeaseImplBase {
     });
   }
 
-  private static final MethodDescriptor.Marshaller<byte[]> RAW = new MethodDescriptor.Marshaller<>() {
-    @Override
-    public InputStream stream(byte[] value) {
-      return new ByteArrayInputStream(value);
-    }
-
-    @Override
-    public byte[] parse(InputStream stream) {
-      try {
-        return stream.readAllBytes();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-  };
 
 }

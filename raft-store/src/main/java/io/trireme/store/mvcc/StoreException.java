@@ -24,7 +24,9 @@ public final class StoreException extends RuntimeException {
     NO_LEADER,
     TIMEOUT,
     STOPPED,
-    CORRUPT
+    CORRUPT,
+    /** A write's outcome is unknown: its leader stopped answering while it was under way (etcd's "leader changed"). */
+    LEADER_CHANGED
   }
 
   private final Kind kind;

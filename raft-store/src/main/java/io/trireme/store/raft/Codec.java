@@ -59,9 +59,14 @@ public final class Codec {
   static Message batchReply(List<Message> replies) {
     List<byte[]> parts = new ArrayList<>(replies.size());
     for (Message r : replies) parts.add(r.getContent().toByteArray());
-    byte[] framed = batch(parts);
     return Message.valueOf(org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations
-        .unsafeWrap(framed, 1, framed.length - 1));
+        .unsafeWrap(replies(parts)));
+  }
+
+  /** The bytes of a batch reply made of {@code replies} (each as {@link #ok} or {@link #error} made it). */
+  static byte[] replies(List<byte[]> replies) {
+    byte[] framed = batch(replies);
+    return java.util.Arrays.copyOfRange(framed, 1, framed.length);
   }
 
   static Message ok(MessageLite response) {

@@ -11,6 +11,14 @@ public enum Op {
 
   private static final Op[] VALUES = values();
 
+  /** Whether this op changes the store (goes through the log as a write). */
+  boolean isWrite() {
+    return switch (this) {
+      case PUT, DELETE_RANGE, TXN, COMPACT, LEASE_GRANT, LEASE_REVOKE, LEASE_KEEPALIVE -> true;
+      case RANGE, READ_TXN, BATCH, READ_INDEX -> false;
+    };
+  }
+
   static Op of(byte b) {
     int i = b & 0xff;
     if (i >= VALUES.length) throw new IllegalArgumentException("unknown store op " + i);

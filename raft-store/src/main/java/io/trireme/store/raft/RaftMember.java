@@ -49,15 +49,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * This member's Ratis server plus the clients that submit to the group. The leader submits writes to
- * its own server in-process; a follower forwards them to the leader its own division currently knows
- * (learned from heartbeats and elections) through a Ratis client bound to that peer, which retries
- * with the same call id so the retry cache drops duplicates. While no leader is known, or the leader
- * refused cleanly (not leader / not ready: nothing was appended), the write is routed again after
- * {@value #REROUTE_MS} ms. Concurrent writes of this member share log entries ({@link WriteBatcher}: at most
- * {@value #WRITES_IN_FLIGHT} commands under way, the writes that arrive meanwhile go as one batch). Linearizable reads wait for a
- * ReadIndex round on the local server shared by the reads that arrived meanwhile ({@link ReadIndexBatcher}; served by
- * followers too), then read the local state machine; serializable reads go straight to it.
+ * This member's Ratis server plus the routes of its writes and reads. Concurrent writes of a member share log
+ * entries ({@link WriteBatcher}: at most {@value #WRITES_IN_FLIGHT} commands under way, the writes that arrive
+ * meanwhile go as one batch). The leader submits its commands to its own server in-process; a follower forwards
+ * each of its commands to the leader its own division currently knows (learned from heartbeats and elections)
+ * over {@link ForwardRpc}, where they join the leader's write queue, so the writes of all members share the
+ * leader's log entries. A command the leader submitted keeps its Ratis call id: if the leader steps down before
+ * answering it, the same call id goes to the next leader, whose retry cache answers it if the entry was committed
+ * (exactly once). While no leader is known, or a leader refused without acting, the command is routed again after
+ * {@value #REROUTE_MS} ms until its deadline; a forward whose outcome is unknown (the leader died with it) fails
+ * with etcd's "leader changed". Linearizable reads wait for a ReadIndex round on the local server shared by the
+ * reads that arrived meanwhile ({@link ReadIndexBatcher}; served by followers too), then read the local state
+ * machine; serializable reads go straight to it.
  */
 public final class RaftMember implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(RaftMember.class);
@@ -66,12 +69,13 @@ public final class RaftMember implements AutoCloseable {
   static final long REQUEST_TIMEOUT_MS = 7000;
   /** Pause before routing a write again while no leader is known or the leader was not ready. */
   static final long REROUTE_MS = 10;
-  /** One forwarding attempt's timeout; the forwarding client retries (same call id) up to the deadline. */
-  private static final long FORWARD_ATTEMPT_TIMEOUT_MS = 2000;
   /** Raft commands of this member under way at once; writes arriving meanwhile are batched (group commit). */
   static final int WRITES_IN_FLIGHT = 2;
-  /** Upper bound of one batch: well under the forwarding client's 8 MB message limit. */
-  static final int BATCH_BYTES_MAX = 4 * 1024 * 1024;
+  /**
+   * Upper bound of one batch beyond the largest request: a batch a follower forwards must fit the leader's gRPC
+   * limit on its client port (the largest request plus 512 KiB, as etcd allows); its first write always goes.
+   */
+  static final int BATCH_HEADROOM_BYTES = 256 * 1024;
   /** The message of a ReadIndex round: a read of nothing. */
   private static final Message READ_INDEX = Message.valueOf(org.apache.ratis.thirdparty.com.google.protobuf
       .ByteString.copyFrom(new byte[] {(byte) Op.READ_INDEX.ordinal()}));
@@ -82,8 +86,8 @@ public final class RaftMember implements AutoCloseable {
   private final KvStateMachine stateMachine;
   private final RaftServer server;
   private final RaftClient[] clients = new RaftClient[CLIENTS];
-  /** Per other member: a client whose first target is that member, used while it is the leader. */
-  private final Map<RaftPeerId, RaftClient> forwarders = new HashMap<>();
+  /** Per other member: a channel to its client port, for {@link ForwardRpc} while it leads. */
+  private final Map<RaftPeerId, io.grpc.ManagedChannel> leaderChannels = new HashMap<>();
   private final ScheduledExecutorService rerouteTimer;
   private final WriteBatcher batcher;
   private final ReadIndexBatcher reads;
@@ -121,21 +125,15 @@ public final class RaftMember implements AutoCloseable {
               200, TimeDuration.valueOf(25, TimeUnit.MILLISECONDS)))
           .build();
     }
-    RaftProperties forwardProps = new RaftProperties();
-    RaftClientConfigKeys.Rpc.setRequestTimeout(forwardProps, ms(FORWARD_ATTEMPT_TIMEOUT_MS));
-    RaftClientConfigKeys.Async.setOutstandingRequestsMax(forwardProps, 4096);
-    GrpcConfigKeys.setMessageSizeMax(forwardProps, SizeInBytes.valueOf("8MB"));
-    for (RaftPeer p : peers) {
-      if (p.getId().equals(self)) continue;
-      forwarders.put(p.getId(), RaftClient.newBuilder()
-          .setProperties(forwardProps)
-          .setRaftGroup(group)
-          .setLeaderId(p.getId())
-          .setClientId(ClientId.randomId())
-          // in-flight requests of a leader that died move on (same call id) to the next leader; bounded
-          // by the request deadline below, never longer than REQUEST_TIMEOUT_MS in total
-          .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(
-              (int) (REQUEST_TIMEOUT_MS / 20), TimeDuration.valueOf(20, TimeUnit.MILLISECONDS)))
+    for (StoreMember m : config.members()) {
+      if (m.name().equals(config.self())) continue;
+      // the client port of each other member, for forwarding writes to it while it leads (directExecutor: the
+      // callbacks only complete futures; the write queue moves its next batch to its own thread)
+      leaderChannels.put(RaftPeerId.valueOf(m.name()), io.grpc.netty.NettyChannelBuilder
+          .forAddress(m.clientAddress().getHostString(), m.clientAddress().getPort())
+          .usePlaintext()
+          .directExecutor()
+          .maxInboundMessageSize(config.maxRequestBytes() + (4 << 20)) // replies: a few bytes per write
           .build());
     }
     this.rerouteTimer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -143,7 +141,8 @@ public final class RaftMember implements AutoCloseable {
       t.setDaemon(true);
       return t;
     });
-    this.batcher = new WriteBatcher(WRITES_IN_FLIGHT, BATCH_BYTES_MAX, this::replicate, rerouteTimer);
+    this.batcher = new WriteBatcher(WRITES_IN_FLIGHT, config.maxRequestBytes() + BATCH_HEADROOM_BYTES,
+        this::replicate, rerouteTimer);
     this.reads = new ReadIndexBatcher(this::readIndexRound, rerouteTimer);
   }
 
@@ -183,7 +182,7 @@ public final class RaftMember implements AutoCloseable {
     // Ratis drop the closed log segments it covers, and a restart reads every segment left, the part below the
     // snapshot included. A purge is cheap (whole files), so any snapshot may purge, and segments are 4 MB (a
     // restart read a 32 MB segment's 8 MB of already-snapshotted entries in 4.5-7.5 s on a loaded machine); an
-    // entry larger than a segment (a batch is at most BATCH_BYTES_MAX) still goes into one segment of its own.
+    // entry larger than a segment (a batch is at most the largest request + BATCH_HEADROOM_BYTES) still goes into one segment of its own.
     RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
     RaftServerConfigKeys.Log.setPurgeGap(p, 1);
     RaftServerConfigKeys.Log.setSegmentSizeMax(p, SizeInBytes.valueOf("4MB"));
@@ -363,100 +362,173 @@ public final class RaftMember implements AutoCloseable {
 
   /** Replicates one command (a write or a batch of them); completes with its reply bytes. */
   private CompletableFuture<byte[]> replicate(byte[] command) {
-    Message msg = Message.valueOf(org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations
-        .unsafeWrap(command));
-    CompletableFuture<RaftClientReply> reply = new CompletableFuture<>();
-    route(msg, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(REQUEST_TIMEOUT_MS), reply);
-    return reply.orTimeout(REQUEST_TIMEOUT_MS, TimeUnit.MILLISECONDS).thenApply(r -> {
-      if (!r.isSuccess()) throw new CompletionException(r.getException());
-      return r.getMessage().getContent().toByteArray();
-    });
+    Attempt a = new Attempt(command, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(REQUEST_TIMEOUT_MS));
+    route(a);
+    return a.reply.orTimeout(REQUEST_TIMEOUT_MS, TimeUnit.MILLISECONDS);
   }
 
-  private void route(Message msg, long deadline, CompletableFuture<RaftClientReply> reply) {
-    if (reply.isDone()) return;
+  /**
+   * One command on its way into the log. Once it has been submitted to Ratis under a call id, only that call id
+   * may carry it again (to whichever member leads by then): the retry cache of the leader that has the entry
+   * answers a repeat from it, so the command is applied at most once.
+   */
+  private static final class Attempt {
+    final byte[] command;
+    final Message message;
+    final long deadline;
+    final CompletableFuture<byte[]> reply = new CompletableFuture<>();
+    /** The Ratis call id it was submitted under; 0 while it has not been submitted to Ratis. */
+    long callId;
+
+    Attempt(byte[] command, long deadline) {
+      this.command = command;
+      this.message = Message.valueOf(org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations
+          .unsafeWrap(command));
+      this.deadline = deadline;
+    }
+  }
+
+  /**
+   * Sends a command on: the leader submits it to its own server in-process; a follower forwards it to the leader's
+   * write queue ({@link ForwardRpc}), unless it was already submitted to Ratis here (this member led then), in
+   * which case the same call id goes to the new leader. No leader known, a refusal, or a call that never left: the
+   * command is routed again after {@value #REROUTE_MS} ms, until its deadline.
+   */
+  private void route(Attempt a) {
+    if (a.reply.isDone()) return;
     if (closed) {
-      reply.completeExceptionally(new StoreException(StoreException.Kind.STOPPED, "raft member is closing"));
+      a.reply.completeExceptionally(new StoreException(StoreException.Kind.STOPPED, "raft member is closing"));
       return;
     }
     DivisionInfo i;
     try {
       i = info();
     } catch (StoreException e) {
-      reply.completeExceptionally(e);
+      a.reply.completeExceptionally(e);
       return;
     }
     RaftPeerId leader = i.getLeaderId();
     if (i.isLeader()) {
+      if (a.callId == 0) a.callId = writeCallId.incrementAndGet();
       CompletableFuture<RaftClientReply> local;
       try {
-        local = server.submitClientRequestAsync(localWrite(msg));
+        local = server.submitClientRequestAsync(writeRequest(a, self));
       } catch (IOException e) { // refused before reaching the log (e.g. the division is not running)
-        reroute(msg, deadline, reply, e);
+        reroute(a, e);
         return;
       }
-      local.whenComplete((r, err) -> {
-        if (err == null && refusedBeforeTheLog(r)) {
-          reroute(msg, deadline, reply, r.getException());
-        } else if (err != null) {
-          reply.completeExceptionally(err);
-        } else {
-          // a NotLeaderException here may come from a step-down after the entry was appended (the next
-          // leader can still commit it), so it is reported, as etcd reports "leader changed", not resent
-          reply.complete(r);
+      local.whenComplete((r, err) -> onRatisReply(a, r, err));
+    } else if (leader == null || leader.equals(self) || !leaderChannels.containsKey(leader)) {
+      reroute(a, new StoreException(StoreException.Kind.NO_LEADER));
+    } else if (a.callId != 0) {
+      org.apache.ratis.client.RaftClientRpc rpc = clients[0].getClientRpc();
+      rpc.sendRequestAsyncUnordered(writeRequest(a, leader)).whenComplete((r, err) -> {
+        if (err != null || !r.isSuccess()) {
+          // as Ratis' own client does: after a failure or a refusal its stream to that member is closed, so the
+          // next request must get a new one
+          rpc.handleException(leader, err != null ? err : r.getException(), true);
         }
+        onRatisReply(a, r, err);
       });
-    } else if (leader == null || leader.equals(self) || !forwarders.containsKey(leader)) {
-      reroute(msg, deadline, reply, new StoreException(StoreException.Kind.NO_LEADER));
     } else {
-      // the forwarding client retries this call id itself (the retry cache drops duplicates), following
-      // NotLeader hints; whatever it finally answers is the answer: resending under another client id
-      // could apply the write twice
-      forwarders.get(leader).async().send(msg).whenComplete((r, err) -> {
-        if (err != null && unwrap(err) instanceof org.apache.ratis.protocol.exceptions.LeaderSteppingDownException) {
-          reroute(msg, deadline, reply, err); // the client gave up on a leader that refused it before its log
-        } else if (err != null) {
-          reply.completeExceptionally(err);
-        } else if (refusedBeforeTheLog(r)) {
-          reroute(msg, deadline, reply, r.getException()); // e.g. the leader is handing over: nothing appended
+      ForwardRpc.send(leaderChannels.get(leader), a.command, a.deadline).whenComplete((bytes, err) -> {
+        if (err == null) {
+          a.reply.complete(bytes);
+        } else if (unwrap(err) instanceof ForwardRpc.Failure f && !f.mayHaveActed()) {
+          reroute(a, err);
         } else {
-          reply.complete(r);
+          a.reply.completeExceptionally(forwardFailure(unwrap(err)));
         }
       });
     }
   }
 
-  private void reroute(Message msg, long deadline, CompletableFuture<RaftClientReply> reply, Throwable why) {
-    if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(REROUTE_MS) >= deadline || closed) {
-      reply.completeExceptionally(why != null ? why : new StoreException(StoreException.Kind.NO_LEADER));
+  /**
+   * A Ratis answer to a command submitted under its call id. Not the leader (before or after appending), not ready,
+   * stepping down, or no answer at all: the same call id goes again to the member that leads by then.
+   */
+  private void onRatisReply(Attempt a, RaftClientReply r, Throwable err) {
+    if (err != null) {
+      reroute(a, err);
+    } else if (r.isSuccess()) {
+      a.reply.complete(r.getMessage().getContent().toByteArray());
+    } else if (r.getNotLeaderException() != null || r.getLeaderNotReadyException() != null
+        || r.getException() instanceof org.apache.ratis.protocol.exceptions.LeaderSteppingDownException) {
+      reroute(a, r.getException());
+    } else {
+      a.reply.completeExceptionally(r.getException());
+    }
+  }
+
+  /** A forward whose outcome is unknown, as etcd reports it: the leader changed, or the request timed out. */
+  private static StoreException forwardFailure(Throwable t) {
+    if (t instanceof ForwardRpc.Failure f && f.status().getCode() == io.grpc.Status.Code.DEADLINE_EXCEEDED) {
+      return new StoreException(StoreException.Kind.TIMEOUT);
+    }
+    if (t instanceof ForwardRpc.Failure f && f.status().getCode() == io.grpc.Status.Code.INVALID_ARGUMENT) {
+      return new StoreException(StoreException.Kind.CORRUPT, "the leader refused a forwarded write: "
+          + f.status().getDescription());
+    }
+    return new StoreException(StoreException.Kind.LEADER_CHANGED);
+  }
+
+  private void reroute(Attempt a, Throwable why) {
+    if (System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(REROUTE_MS) >= a.deadline || closed) {
+      a.reply.completeExceptionally(why != null ? why : new StoreException(StoreException.Kind.NO_LEADER));
       return;
     }
     try {
-      rerouteTimer.schedule(() -> route(msg, deadline, reply), REROUTE_MS, TimeUnit.MILLISECONDS);
+      rerouteTimer.schedule(() -> route(a), REROUTE_MS, TimeUnit.MILLISECONDS);
     } catch (java.util.concurrent.RejectedExecutionException e) {
-      reply.completeExceptionally(new StoreException(StoreException.Kind.STOPPED, "raft member is closing"));
+      a.reply.completeExceptionally(new StoreException(StoreException.Kind.STOPPED, "raft member is closing"));
     }
   }
 
-  private RaftClientRequest localWrite(Message msg) {
+  private RaftClientRequest writeRequest(Attempt a, RaftPeerId to) {
     return RaftClientRequest.newBuilder()
         .setClientId(writerId)
-        .setServerId(self)
+        .setServerId(to)
         .setGroupId(group.getGroupId())
-        .setCallId(writeCallId.incrementAndGet())
-        .setMessage(msg)
+        .setCallId(a.callId)
+        .setMessage(a.message)
         .setType(RaftClientRequest.writeRequestType())
         .build();
   }
 
   /**
-   * Refused before the log, so sending it again cannot apply it twice: the leader is not ready (its first entry
-   * of the term is not applied yet) or is stepping down (handing its leadership over: Ratis checks this before
-   * appending).
+   * The leader's side of {@link ForwardRpc}: the forwarded writes join this member's write queue, so they share log
+   * entries with everything else waiting here; the answer has the shape of the command's own reply. A member that
+   * does not lead refuses (the sender routes again), and only write commands are accepted.
    */
-  private static boolean refusedBeforeTheLog(RaftClientReply r) {
-    return !r.isSuccess() && (r.getLeaderNotReadyException() != null
-        || r.getException() instanceof org.apache.ratis.protocol.exceptions.LeaderSteppingDownException);
+  private CompletableFuture<byte[]> acceptForwarded(byte[] command) {
+    if (!info().isLeader()) throw new StoreException(StoreException.Kind.NO_LEADER);
+    boolean batch = command.length > 0 && command[0] == Op.BATCH.ordinal();
+    List<byte[]> commands;
+    try {
+      commands = batch ? Codec.unbatch(command, 1) : List.of(command);
+      for (byte[] c : commands) {
+        if (c.length == 0 || !Op.of(c[0]).isWrite()) throw new IllegalArgumentException("not a write command");
+      }
+    } catch (RuntimeException e) { // a torn batch, an unknown op, a read
+      throw new StoreException(StoreException.Kind.CORRUPT, "bad forwarded command: " + e.getMessage());
+    }
+    List<CompletableFuture<byte[]>> replies = batcher.submitAll(commands);
+    return CompletableFuture.allOf(replies.toArray(CompletableFuture[]::new)).handle((v, ignored) -> {
+      List<byte[]> parts = new java.util.ArrayList<>(replies.size());
+      for (CompletableFuture<byte[]> f : replies) {
+        try {
+          parts.add(f.join());
+        } catch (java.util.concurrent.CancellationException | CompletionException e) {
+          parts.add(Codec.error(translate(e)).getContent().toByteArray());
+        }
+      }
+      return batch ? Codec.replies(parts) : parts.get(0);
+    });
+  }
+
+  /** The forwarding service this member answers as leader; served on the store's client port. */
+  public io.grpc.ServerServiceDefinition forwardService() {
+    return ForwardRpc.service(this::acceptForwarded);
   }
 
   /** A read that failed because the leadership is changing hands; another attempt soon will find the new leader. */
@@ -617,13 +689,7 @@ public final class RaftMember implements AutoCloseable {
   public void close() {
     closed = true;
     rerouteTimer.shutdownNow();
-    for (RaftClient c : forwarders.values()) {
-      try {
-        c.close();
-      } catch (IOException | RuntimeException e) {
-        LOG.debug("closing forwarding client", e);
-      }
-    }
+    for (io.grpc.ManagedChannel c : leaderChannels.values()) c.shutdownNow();
     for (RaftClient c : clients) {
       try {
         c.close();

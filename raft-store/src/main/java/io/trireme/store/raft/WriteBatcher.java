@@ -41,14 +41,26 @@ final class WriteBatcher {
 
   /** Queues one write (an op byte + request); completes with its own reply bytes. */
   CompletableFuture<byte[]> submit(byte[] command) {
-    CompletableFuture<byte[]> reply = new CompletableFuture<>();
+    return submitAll(List.of(command)).get(0);
+  }
+
+  /**
+   * Queues several writes at once (a batch another member forwarded), so that they go out together with the
+   * writes already waiting rather than the first of them alone; each completes with its own reply bytes.
+   */
+  List<CompletableFuture<byte[]>> submitAll(List<byte[]> commands) {
+    List<CompletableFuture<byte[]>> replies = new ArrayList<>(commands.size());
     List<Pending> batch;
     synchronized (this) {
-      waiting.add(new Pending(command, reply));
+      for (byte[] c : commands) {
+        CompletableFuture<byte[]> reply = new CompletableFuture<>();
+        waiting.add(new Pending(c, reply));
+        replies.add(reply);
+      }
       batch = takeBatch();
     }
     if (batch != null) send(batch);
-    return reply;
+    return replies;
   }
 
   /** The next batch if a slot is free and writes wait (the slot is then taken), else null. */

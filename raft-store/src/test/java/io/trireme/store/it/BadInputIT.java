@@ -208,6 +208,34 @@ class BadInputIT {
     assertThat(state()).isEqualTo(before);
   }
 
+  /** The members' own write hop is on the client port too: what a stranger sends there changes nothing. */
+  @Test
+  void garbageToTheMembersForwardingMethod_isRefused_storeUnchanged() {
+    State before = state();
+    io.grpc.MethodDescriptor<byte[], byte[]> forward = io.grpc.MethodDescriptor.<byte[], byte[]>newBuilder()
+        .setType(io.grpc.MethodDescriptor.MethodType.UNARY)
+        .setFullMethodName("trireme.store.internal.Forward/Write")
+        .setRequestMarshaller(io.trireme.store.RawBytes.MARSHALLER)
+        .setResponseMarshaller(io.trireme.store.RawBytes.MARSHALLER).build();
+    ManagedChannel toLeader = cluster.channel(leader);
+    byte[] range = concat(new byte[] {7}, RangeRequest.newBuilder().setKey(StoreClient.bytes("/bad/k1")).build()
+        .toByteArray()); // op 7 is a read: not a write command
+    byte[] tornBatch = {9, 0, 0, 0, 50, 0}; // a batch whose first part claims 50 bytes
+    byte[] random = new byte[4096];
+    new Random(7).nextBytes(random);
+    random[0] = (byte) 200; // no such op
+    for (byte[] garbage : List.of(new byte[0], range, tornBatch, random)) {
+      assertError(() -> io.grpc.stub.ClientCalls.blockingUnaryCall(toLeader, forward,
+          io.grpc.CallOptions.DEFAULT.withDeadlineAfter(30, java.util.concurrent.TimeUnit.SECONDS), garbage),
+          Status.Code.INVALID_ARGUMENT, null);
+    }
+    int follower = (leader + 1) % 3;
+    assertError(() -> io.grpc.stub.ClientCalls.blockingUnaryCall(cluster.channel(follower), forward,
+        io.grpc.CallOptions.DEFAULT.withDeadlineAfter(30, java.util.concurrent.TimeUnit.SECONDS), random),
+        Status.Code.FAILED_PRECONDITION, "trireme: not the leader");
+    assertThat(state()).isEqualTo(before);
+  }
+
   @Test
   void garbageOnTheGrpcPort_serverSurvives() throws IOException {
     State before = state();

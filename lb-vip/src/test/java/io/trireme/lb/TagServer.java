@@ -23,6 +23,8 @@ final class TagServer implements AutoCloseable {
     private final List<Socket> connections = new CopyOnWriteArrayList<>();
     private volatile ServerSocket server;
 
+    private volatile Thread acceptor;
+
     TagServer(String name) throws IOException {
         this.name = name;
         this.server = bind(0);
@@ -57,6 +59,7 @@ final class TagServer implements AutoCloseable {
         }, name + "-accept");
         t.setDaemon(true);
         t.start();
+        acceptor = t;
     }
 
     private void serve(Socket c) {
@@ -80,9 +83,20 @@ final class TagServer implements AutoCloseable {
         return (int) connections.stream().filter(s -> !s.isClosed()).count();
     }
 
-    /** Closes the listening socket only; established connections stay open. */
+    /**
+     * Closes the listening socket only; established connections stay open. Returns once the accepting thread has
+     * left accept(): until then the kernel still holds the listener (the blocked call keeps a reference to it), and
+     * a connection arriving in that window was accepted and served (seen once in CI: a client read "b" after b had
+     * "stopped listening").
+     */
     void stopListening() throws IOException {
         server.close();
+        try {
+            acceptor.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while the listener closed", e);
+        }
     }
 
     /** Listens again on the same port. */

@@ -85,7 +85,7 @@ final class ForwardRpc {
     return Status.INTERNAL.withDescription(String.valueOf(t));
   }
 
-  /** A failed forward: whether the leader may have acted on it ({@code delivered}) and gRPC's status. */
+  /** A failed forward: whether the leader may have acted on it, and gRPC's status. */
   static final class Failure extends RuntimeException {
     private static final long serialVersionUID = 1L;
     private final boolean mayHaveActed;

@@ -73,6 +73,10 @@ class CrashRecoveryIT {
 
     String newLeader = cluster.awaitLeaderAmong(cluster.endpointsExcept(leader));
     assertThat(newLeader).isNotEqualTo(leader);
+    if (!cluster.isReference()) { // the survivors noticed the dead process by its refused Raft port
+      assertThat(cluster.nodes().stream().filter(n -> !n.equals(leader)).map(cluster::log))
+          .anyMatch(log -> log.contains("leader " + leader + " refuses connections on"));
+    }
     cluster.restart(leader);
     cluster.awaitHealthy();
 

@@ -5,7 +5,7 @@ import io.etcd.jetcd.api.KeyValue;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.util.Map;
+import java.util.List;
 
 /**
  * Writes and reads the whole store (every retained version, the revision counters, the leases). The
@@ -17,19 +17,45 @@ public final class SnapshotCodec {
 
   private SnapshotCodec() {}
 
-  public static void write(MvccStore store, DataOutputStream out) throws IOException {
-    out.writeInt(MAGIC);
-    out.writeLong(store.revision());
-    out.writeLong(store.compactRevision());
-    out.writeInt(store.leases().all().size());
-    for (LeaseTable.Lease l : store.leases().all()) {
-      out.writeLong(l.id());
-      out.writeLong(l.ttl());
+  /**
+   * The store's content at one moment, held without copying a version: versions are immutable, so only the lists
+   * that hold them are copied. Taking it costs a walk over the keys; writing it may then happen on another thread
+   * while the store changes.
+   */
+  public record Image(long revision, long compactRevision, long[][] leases, Revision[][] versions) {
+    public int keyCount() {
+      return versions.length;
     }
-    out.writeInt(store.index().size());
-    for (Map.Entry<ByteString, KeyHistory> e : store.index().entrySet()) {
-      out.writeInt(e.getValue().revisions().size());
-      for (Revision r : e.getValue().revisions()) {
+  }
+
+  /** Captures {@code store}; the caller keeps writers out meanwhile. */
+  public static Image capture(MvccStore store) {
+    List<LeaseTable.Lease> all = List.copyOf(store.leases().all());
+    long[][] leases = new long[all.size()][];
+    for (int i = 0; i < leases.length; i++) leases[i] = new long[] {all.get(i).id(), all.get(i).ttl()};
+    Revision[][] versions = new Revision[store.index().size()][];
+    int i = 0;
+    for (KeyHistory h : store.index().values()) versions[i++] = h.revisions().toArray(new Revision[0]);
+    return new Image(store.revision(), store.compactRevision(), leases, versions);
+  }
+
+  public static void write(MvccStore store, DataOutputStream out) throws IOException {
+    write(capture(store), out);
+  }
+
+  public static void write(Image image, DataOutputStream out) throws IOException {
+    out.writeInt(MAGIC);
+    out.writeLong(image.revision());
+    out.writeLong(image.compactRevision());
+    out.writeInt(image.leases().length);
+    for (long[] l : image.leases()) {
+      out.writeLong(l[0]);
+      out.writeLong(l[1]);
+    }
+    out.writeInt(image.versions().length);
+    for (Revision[] history : image.versions()) {
+      out.writeInt(history.length);
+      for (Revision r : history) {
         out.writeLong(r.main());
         out.writeInt(r.sub());
         out.writeBoolean(r.tombstone());

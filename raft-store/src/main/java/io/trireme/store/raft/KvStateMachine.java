@@ -33,6 +33,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -92,19 +93,29 @@ public final class KvStateMachine extends BaseStateMachine {
   private final int maxTxnOps;
   private volatile BiConsumer<Long, List<Event>> commitListener = (r, e) -> { };
   private volatile Runnable leaderListener = () -> { };
-  /** Bytes of log data applied since the latest snapshot (written by the apply thread only). */
-  private volatile long logBytesSinceSnapshot;
+  /** Bytes of log data applied since the latest snapshot's capture. */
+  private final AtomicLong logBytesSinceSnapshot = new AtomicLong();
   /** Size of the latest snapshot file: the log since it may grow to half of it before the next one is due. */
   private volatile long snapshotBytes;
   private volatile long nextRequestAtBytes = SNAPSHOT_LOG_BYTES_MIN;
   private final AtomicBoolean snapshotRequested = new AtomicBoolean();
   private final ClientId snapshotRequester = ClientId.randomId();
   private final AtomicLong snapshotCallId = new AtomicLong();
+  /** A snapshot is being written by {@link #snapshotWriter}. */
+  private final AtomicBoolean writing = new AtomicBoolean();
+  /** A snapshot was written and Ratis has not been told yet (the next {@link #takeSnapshot} reports it). */
+  private final AtomicBoolean announce = new AtomicBoolean();
+  private final java.util.concurrent.ExecutorService snapshotWriter;
 
   public KvStateMachine(String member, LeaseClock leaseClock, int maxTxnOps) {
     this.member = member;
     this.leaseClock = leaseClock;
     this.maxTxnOps = maxTxnOps;
+    this.snapshotWriter = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, member + "-snapshot-writer");
+      t.setDaemon(true);
+      return t;
+    });
   }
 
   /** Receives (revision, events) for every committed revision, in order, on the apply thread. */
@@ -129,6 +140,7 @@ public final class KvStateMachine extends BaseStateMachine {
   /** Ratis pauses the state machine before it installs a snapshot from the leader, then calls reinitialize. */
   @Override
   public void pause() {
+    awaitSnapshotWriter(); // a snapshot being written must not be registered over the one about to be installed
     if (getLifeCycleState() == org.apache.ratis.util.LifeCycle.State.RUNNING) {
       getLifeCycle().transition(org.apache.ratis.util.LifeCycle.State.PAUSING);
       getLifeCycle().transition(org.apache.ratis.util.LifeCycle.State.PAUSED);
@@ -160,71 +172,123 @@ public final class KvStateMachine extends BaseStateMachine {
     } finally {
       lock.writeLock().unlock();
     }
-    snapshotTaken(file.length());
+    snapshotTaken(file.length(), logBytesSinceSnapshot.get());
     LOG.info("{}: loaded snapshot {} (revision {}, {} keys, {} bytes)", member, ti, store.revision(),
         store.keyCount(), file.length());
   }
 
   /**
-   * Captures the store and its term-index together under the read lock (serialising into memory is
-   * CPU work only), then writes, fsyncs and checksums the file without the lock, so appliers and
-   * readers wait for the copy, not for the disk.
+   * Snapshots without stopping the apply thread (Ratis calls this on it): the store and its term-index are captured
+   * together, which costs a walk over the keys, and a writer thread serialises, writes, fsyncs and checksums the
+   * file while applies go on (measured before: 0.6 s for a 26 MB snapshot, during which no write of the member
+   * completed). A snapshot is registered with the storage only once it is durable, and this method reports the
+   * latest durable snapshot, so Ratis never purges log that no durable snapshot covers; when the writer finishes,
+   * Ratis is asked again and then learns the new index (and purges up to it). While a snapshot is being written,
+   * further calls start nothing.
    */
   @Override
   public long takeSnapshot() throws IOException {
-    TermIndex last;
-    java.io.ByteArrayOutputStream image = new java.io.ByteArrayOutputStream(1 << 16);
-    String shape;
+    long durable = durableSnapshotIndex();
+    if (announce.compareAndSet(true, false)) return durable; // the writer just finished: report it, start nothing
+    TermIndex last = getLastAppliedTermIndex();
+    if (last == null || last.getIndex() < 0 || last.getIndex() <= durable) return durable;
+    if (!writing.compareAndSet(false, true)) return durable;
+    SnapshotCodec.Image image;
+    long logBytes;
     lock.readLock().lock();
     try {
-      last = getLastAppliedTermIndex();
-      if (last == null || last.getIndex() < 0) return -1;
-      try (DataOutputStream out = new DataOutputStream(image)) {
-        SnapshotCodec.write(store, out);
-      }
-      shape = "revision " + store.revision() + ", " + store.keyCount() + " keys";
+      last = getLastAppliedTermIndex(); // the apply thread is here, so nothing moves; read both under the lock anyway
+      image = SnapshotCodec.capture(store);
+      logBytes = logBytesSinceSnapshot.get();
     } finally {
       lock.readLock().unlock();
     }
-    File file = storage.getSnapshotFile(last.getTerm(), last.getIndex());
-    File tmp = new File(file.getParentFile(), file.getName() + ".tmp");
-    try (var ch = java.nio.channels.FileChannel.open(tmp.toPath(), java.nio.file.StandardOpenOption.CREATE,
-        java.nio.file.StandardOpenOption.TRUNCATE_EXISTING, java.nio.file.StandardOpenOption.WRITE)) {
-      java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(image.toByteArray());
-      while (buf.hasRemaining()) ch.write(buf);
-      ch.force(true);
+    TermIndex at = last;
+    try {
+      snapshotWriter.execute(() -> writeSnapshot(image, at, logBytes));
+    } catch (java.util.concurrent.RejectedExecutionException e) { // closing
+      writing.set(false);
     }
-    Files.move(tmp.toPath(), file.toPath(), StandardCopyOption.ATOMIC_MOVE);
-    MD5Hash md5 = MD5FileUtil.computeAndSaveMd5ForFile(file);
-    storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(file.toPath(), md5), last));
-    LOG.info("{}: snapshot at {} ({}, {} bytes; {} bytes of log applied since the previous one)", member, last,
-        shape, image.size(), logBytesSinceSnapshot);
-    snapshotTaken(image.size());
-    return last.getIndex();
+    return durable;
+  }
+
+  private long durableSnapshotIndex() {
+    SingleFileSnapshotInfo latest = storage.getLatestSnapshot();
+    return latest == null ? -1 : latest.getIndex();
+  }
+
+  /** The writer thread's part of {@link #takeSnapshot}: the file, its checksum, then the registration. */
+  private void writeSnapshot(SnapshotCodec.Image image, TermIndex at, long logBytes) {
+    long started = System.nanoTime();
+    try {
+      File file = storage.getSnapshotFile(at.getTerm(), at.getIndex());
+      File tmp = new File(file.getParentFile(), file.getName() + ".tmp");
+      long size;
+      try (var ch = java.nio.channels.FileChannel.open(tmp.toPath(), java.nio.file.StandardOpenOption.CREATE,
+          java.nio.file.StandardOpenOption.TRUNCATE_EXISTING, java.nio.file.StandardOpenOption.WRITE);
+          DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(
+              java.nio.channels.Channels.newOutputStream(ch), 1 << 16))) {
+        SnapshotCodec.write(image, out);
+        out.flush();
+        ch.force(true);
+        size = ch.size();
+      }
+      Files.move(tmp.toPath(), file.toPath(), StandardCopyOption.ATOMIC_MOVE);
+      MD5Hash md5 = MD5FileUtil.computeAndSaveMd5ForFile(file);
+      storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(file.toPath(), md5), at));
+      LOG.info("{}: snapshot at {} (revision {}, {} keys, {} bytes; {} bytes of log applied since the previous one)"
+          + " written in {} ms beside the apply thread", member, at, image.revision(), image.keyCount(), size,
+          logBytes, (System.nanoTime() - started) / 1_000_000);
+      snapshotTaken(size, logBytes);
+      announce.set(true);
+    } catch (IOException | RuntimeException e) {
+      LOG.error("{}: failed to write the snapshot at {}", member, at, e);
+      nextRequestAtBytes = logBytesSinceSnapshot.get() + SNAPSHOT_RETRY_BYTES;
+    } finally {
+      writing.set(false);
+    }
+    if (announce.get()) requestSnapshot("a snapshot was written");
   }
 
   /**
-   * Resets the log-size trigger after a snapshot of {@code bytes} was taken or loaded. Ratis takes snapshots on its
-   * apply thread, so nothing was applied between the capture and this call.
+   * Resets the log-size trigger after a snapshot of {@code bytes} was taken or loaded; {@code logBytesCovered} of
+   * the applied log counted so far are in it (what was applied while it was written still counts).
    */
-  private void snapshotTaken(long bytes) {
+  private void snapshotTaken(long bytes, long logBytesCovered) {
     snapshotBytes = bytes;
-    logBytesSinceSnapshot = 0;
+    logBytesSinceSnapshot.addAndGet(-logBytesCovered);
     nextRequestAtBytes = Math.max(SNAPSHOT_LOG_BYTES_MIN, bytes / 2);
+  }
+
+  /** Waits for a snapshot being written, so a pause, reload or stop does not race it. */
+  private void awaitSnapshotWriter() {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (writing.get() && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(5); // the writer flips the flag when done; this is its poll period
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
   }
 
   /** Counts applied log bytes; asks Ratis for a snapshot once they reach the trigger (see the class comment). */
   private void countApplied(int bytes) {
-    long since = logBytesSinceSnapshot + bytes;
-    logBytesSinceSnapshot = since;
-    if (since < nextRequestAtBytes || !snapshotRequested.compareAndSet(false, true)) return;
+    long since = logBytesSinceSnapshot.addAndGet(bytes);
+    if (since < nextRequestAtBytes || writing.get()) return;
+    requestSnapshot(since + " bytes of log applied since the last snapshot (" + snapshotBytes + " bytes)");
+  }
+
+  /** Asks Ratis to call {@link #takeSnapshot} (on its apply thread); one request at a time. */
+  private void requestSnapshot(String why) {
+    if (!snapshotRequested.compareAndSet(false, true)) return;
     RaftServer server = getServer().getNow(null);
     if (server == null) {
       snapshotRequested.set(false);
       return;
     }
-    LOG.info("{}: {} bytes of log applied since the last snapshot ({} bytes); requesting a snapshot", member, since,
-        snapshotBytes);
+    LOG.info("{}: {}; requesting a snapshot", member, why);
     // creation gap 1: the byte count, not Ratis' default gap of 1024 entries, decides that a snapshot is due
     SnapshotManagementRequest request = SnapshotManagementRequest.newCreate(snapshotRequester, server.getId(),
         getGroupId(), snapshotCallId.incrementAndGet(), SNAPSHOT_REQUEST_TIMEOUT_MS, 1);
@@ -237,10 +301,18 @@ public final class KvStateMachine extends BaseStateMachine {
     reply.whenComplete((r, err) -> {
       if (err != null || !r.isSuccess()) {
         LOG.warn("{}: snapshot request not done: {}", member, err != null ? err.toString() : r.getException());
-        nextRequestAtBytes = logBytesSinceSnapshot + SNAPSHOT_RETRY_BYTES;
+        nextRequestAtBytes = logBytesSinceSnapshot.get() + SNAPSHOT_RETRY_BYTES;
       }
       snapshotRequested.set(false);
     });
+  }
+
+  /** Lets a snapshot being written finish (Ratis asks for one on a clean stop), then stops the writer. */
+  @Override
+  public void close() throws IOException {
+    awaitSnapshotWriter();
+    snapshotWriter.shutdownNow();
+    super.close();
   }
 
   @Override

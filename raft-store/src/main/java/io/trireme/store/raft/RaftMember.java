@@ -91,6 +91,7 @@ public final class RaftMember implements AutoCloseable {
   private final ScheduledExecutorService rerouteTimer;
   private final WriteBatcher batcher;
   private final ReadIndexBatcher reads;
+  private final LeaderCrashWatch crashWatch;
   private final AtomicInteger nextClient = new AtomicInteger();
   private final ClientId readerId = ClientId.randomId();
   private final AtomicLong readCallId = new AtomicLong();
@@ -144,6 +145,10 @@ public final class RaftMember implements AutoCloseable {
     this.batcher = new WriteBatcher(WRITES_IN_FLIGHT, config.maxRequestBytes() + BATCH_HEADROOM_BYTES,
         this::replicate, rerouteTimer);
     this.reads = new ReadIndexBatcher(this::readIndexRound, rerouteTimer);
+    Map<RaftPeerId, java.net.InetSocketAddress> raftAddresses = new HashMap<>();
+    for (StoreMember m : config.members()) raftAddresses.put(RaftPeerId.valueOf(m.name()), m.raftAddress());
+    this.crashWatch = new LeaderCrashWatch(self, List.copyOf(raftAddresses.keySet()), this::crashWatchView,
+        raftAddresses::get, id -> LeaderCrashWatch.askLastEntry(leaderChannels.get(id)), this::startElectionNow);
   }
 
   static RaftGroupId groupId(String token) {
@@ -217,6 +222,7 @@ public final class RaftMember implements AutoCloseable {
   public void start() throws IOException {
     boolean fresh = isFreshStorage();
     server.start();
+    crashWatch.start();
     if (fresh) watchRejoin();
     LeaderPathWarmup.startOnce(config.self(), config.selfMember().raftAddress().getHostString(),
         config.dataDir().resolve("leader-warmup"), serverProperties(config));
@@ -274,11 +280,7 @@ public final class RaftMember implements AutoCloseable {
   }
 
   private DivisionInfo info() {
-    try {
-      return server.getDivision(group.getGroupId()).getInfo();
-    } catch (IOException e) {
-      throw new StoreException(StoreException.Kind.STOPPED, "raft member is not running");
-    }
+    return division().getInfo();
   }
 
   public boolean isLeader() {
@@ -526,9 +528,54 @@ public final class RaftMember implements AutoCloseable {
     });
   }
 
-  /** The forwarding service this member answers as leader; served on the store's client port. */
-  public io.grpc.ServerServiceDefinition forwardService() {
-    return ForwardRpc.service(this::acceptForwarded);
+  /**
+   * The members' own services, served on the store's client port and not part of etcd's API: the forwarding of
+   * writes this member answers as leader, and its last log entry for {@link LeaderCrashWatch}.
+   */
+  public List<io.grpc.ServerServiceDefinition> internalServices() {
+    return List.of(ForwardRpc.service(this::acceptForwarded),
+        LeaderCrashWatch.service(() -> division().getRaftLog().getLastEntryTermIndex()));
+  }
+
+  private RaftServer.Division division() {
+    try {
+      return server.getDivision(group.getGroupId());
+    } catch (IOException e) {
+      throw new StoreException(StoreException.Kind.STOPPED, "raft member is not running");
+    }
+  }
+
+  private LeaderCrashWatch.View crashWatchView() {
+    RaftServer.Division d = division();
+    DivisionInfo i = d.getInfo();
+    return new LeaderCrashWatch.View(i.isFollower(), i.getLeaderId(), i.getCurrentTerm(),
+        d.getRaftLog().getLastEntryTermIndex());
+  }
+
+  /**
+   * Makes this follower a candidate at once, through the request a leader sends the target of a hand-over
+   * (Ratis' startLeaderElection), given in the name of the leader whose process is gone. Ratis accepts it only
+   * while that member still leads our current term and our log is at least {@code lastEntry}; false otherwise.
+   */
+  private boolean startElectionNow(RaftPeerId failedLeader, org.apache.ratis.server.protocol.TermIndex lastEntry) {
+    if (closed || lastEntry == null) return false;
+    for (RaftPeer p : group.getPeers()) { // a channel to a member that was down may sit in gRPC's reconnect backoff
+      if (!p.getId().equals(self)) {
+        server.getServerRpc().handleException(p.getId(), new IOException("reconnect before an early election"), true);
+      }
+    }
+    org.apache.ratis.proto.RaftProtos.StartLeaderElectionRequestProto request =
+        org.apache.ratis.proto.RaftProtos.StartLeaderElectionRequestProto.newBuilder()
+            .setServerRequest(org.apache.ratis.client.impl.ClientProtoUtils.toRaftRpcRequestProtoBuilder(
+                org.apache.ratis.protocol.RaftGroupMemberId.valueOf(failedLeader, group.getGroupId()), self))
+            .setLeaderLastEntry(lastEntry.toProto())
+            .build();
+    try {
+      return server.startLeaderElection(request).getServerReply().getSuccess();
+    } catch (IOException | RuntimeException e) {
+      LOG.info("{}: early election refused: {}", config.self(), e.toString());
+      return false;
+    }
   }
 
   /** A read that failed because the leadership is changing hands; another attempt soon will find the new leader. */
@@ -688,6 +735,7 @@ public final class RaftMember implements AutoCloseable {
   @Override
   public void close() {
     closed = true;
+    crashWatch.close();
     rerouteTimer.shutdownNow();
     for (io.grpc.ManagedChannel c : leaderChannels.values()) c.shutdownNow();
     for (RaftClient c : clients) {

@@ -104,7 +104,7 @@ public final class RaftStoreServer implements StoreServer {
       nb.addService(s);
       ib.addService(s);
     });
-    nb.addService(raft.forwardService()); // the members' own hop, not part of etcd's API
+    raft.internalServices().forEach(nb::addService); // the members' own calls, not part of etcd's API
     this.grpc = nb.build();
     this.inProcess = ib.build();
   }

@@ -157,10 +157,13 @@ class LeaderCrashWatchTest {
   }
 
   @Test
-  void aFollowerThatDoesNotAnswer_isNotWaitedFor() throws Exception {
-    Fixture f = new Fixture(M3, p -> new CompletableFuture<>());
-    f.killLeaderOnceWatched();
-    f.assertStarted(new Started(M1, TermIndex.valueOf(5, 10)));
+  void aFollowerThatDoesNotAnswer_countsAsEqual_soTheIdsDecide() throws Exception {
+    Fixture m2 = new Fixture(M2, p -> new CompletableFuture<>());
+    m2.killLeaderOnceWatched();
+    m2.assertStarted(new Started(M1, TermIndex.valueOf(5, 10)));
+    Fixture m3 = new Fixture(M3, p -> new CompletableFuture<>());
+    m3.killLeaderOnceWatched();
+    m3.assertKeepsDeferring();
   }
 
   @Test

@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * connects again; "connection refused" means that nothing listens there any more. The followers that saw it then
  * settle, without a round of votes, which of them stands first: the one with the most up-to-date log, ties going
  * to the smaller member id; each learns the others' last log entry over {@link #LAST_ENTRY} (a member that does
- * not answer in time counts as having a log as long as ours, so the ids decide). That one starts an election at once, as a leadership hand-over makes its
+ * not answer in time counts as having a log as long as ours, so the ids decide; a member that stood first but
+ * started nothing within {@link #DEFER_LIMIT_MS} is not waited for any longer). That one starts an election at once, as a leadership hand-over makes its
  * target do, and the others vote for it because its log is at least as long as theirs.
  *
  * <p>What it leaves to the election timeout: a leader whose host or network is gone (a connection attempt times out
@@ -68,6 +69,12 @@ final class LeaderCrashWatch implements AutoCloseable {
    * to stand first, split the vote, and the election took 1.8 s).
    */
   static final long SETTLE_MS = 30;
+  /**
+   * How long a member leaves the election to the one that stands first before it starts one itself: that member
+   * may not have seen the refusal (a JVM restarted seconds before, whose own election timeout fired first, was seen
+   * to take 1.8 s), and its election, once started, changes our term and ends the wait anyway.
+   */
+  static final long DEFER_LIMIT_MS = 400;
 
   /** What this member knows: whether it follows, whom, in which term, and its last log entry. */
   record View(boolean follower, RaftPeerId leader, long term, TermIndex lastEntry) {
@@ -86,6 +93,9 @@ final class LeaderCrashWatch implements AutoCloseable {
   private final Thread thread;
   private volatile boolean closed;
   private volatile Socket watching;
+  /** The leadership for which this member left the election to another one, and since when (watch thread only). */
+  private View deferredFor;
+  private long deferredSince;
 
   LeaderCrashWatch(RaftPeerId self, List<RaftPeerId> voters, Supplier<View> view,
       Function<RaftPeerId, InetSocketAddress> raftAddress,
@@ -189,9 +199,14 @@ final class LeaderCrashWatch implements AutoCloseable {
         theirs = mine;
       }
       if (goesBefore(theirs, p, mine)) {
-        LOG.info("{}: leader {} refuses connections on {}; {} (last entry {}) stands first, ours is {}",
-            self, v.leader(), address, p, theirs, mine);
-        return;
+        long waited = deferring(v);
+        if (waited < DEFER_LIMIT_MS) {
+          LOG.info("{}: leader {} refuses connections on {}; {} (last entry {}) stands first, ours is {}",
+              self, v.leader(), address, p, theirs, mine);
+          return;
+        }
+        LOG.info("{}: {} stood first but started no election in {} ms", self, p, waited);
+        break;
       }
     }
     if (!v.sameLeadership(currentView())) return;
@@ -200,6 +215,15 @@ final class LeaderCrashWatch implements AutoCloseable {
     if (!startElection.test(v.leader(), mine)) {
       LOG.info("{}: the early election was not started; the election timeout will decide", self);
     }
+  }
+
+  /** Milliseconds this member has left the election to another one for the leadership {@code v}. */
+  private long deferring(View v) {
+    if (!v.sameLeadership(deferredFor)) {
+      deferredFor = v;
+      deferredSince = System.nanoTime();
+    }
+    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - deferredSince);
   }
 
   /** Whether the member {@code p} with last entry {@code theirs} stands before this member with {@code mine}. */

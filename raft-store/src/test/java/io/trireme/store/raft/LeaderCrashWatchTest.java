@@ -105,9 +105,15 @@ class LeaderCrashWatchTest {
       assertEquals(expected, started.get(0));
     }
 
-    void assertKeepsDeferring() throws InterruptedException {
-      waitUntil(() -> asked.get() >= 2); // it asked, and asked again: it keeps checking
+    /** It leaves the election to the other member first, and starts one itself only once that one did nothing. */
+    void assertDefersThenStarts() throws InterruptedException {
+      waitUntil(() -> asked.get() >= 1);
+      long askedAt = System.nanoTime();
       assertTrue(started.isEmpty(), "another member stands first");
+      assertTrue(startedLatch.await(10, TimeUnit.SECONDS), "an election was started in the end");
+      assertTrue(asked.get() >= 2, "it asked again before it went");
+      assertTrue(System.nanoTime() - askedAt >= TimeUnit.MILLISECONDS.toNanos(LeaderCrashWatch.DEFER_LIMIT_MS / 2),
+          "it waited for the other member");
     }
   }
 
@@ -137,13 +143,13 @@ class LeaderCrashWatchTest {
   }
 
   @Test
-  void anotherFollowerWithALongerLog_goesFirst_thisOneWaits() throws Exception {
+  void anotherFollowerWithALongerLog_goesFirst_thisOneWaitsForIt() throws Exception {
     Fixture f = new Fixture(M2, p -> {
       assertEquals(M3, p, "only the other follower is asked");
       return answer(5, 11);
     });
     f.killLeaderOnceWatched();
-    f.assertKeepsDeferring();
+    f.assertDefersThenStarts();
   }
 
   @Test
@@ -153,7 +159,7 @@ class LeaderCrashWatchTest {
     m2.assertStarted(new Started(M1, TermIndex.valueOf(5, 10)));
     Fixture m3 = new Fixture(M3, p -> answer(5, 10));
     m3.killLeaderOnceWatched();
-    m3.assertKeepsDeferring();
+    m3.assertDefersThenStarts();
   }
 
   @Test
@@ -163,7 +169,7 @@ class LeaderCrashWatchTest {
     m2.assertStarted(new Started(M1, TermIndex.valueOf(5, 10)));
     Fixture m3 = new Fixture(M3, p -> new CompletableFuture<>());
     m3.killLeaderOnceWatched();
-    m3.assertKeepsDeferring();
+    m3.assertDefersThenStarts();
   }
 
   @Test

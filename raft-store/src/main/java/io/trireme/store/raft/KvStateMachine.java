@@ -235,6 +235,11 @@ public final class KvStateMachine extends BaseStateMachine {
       }
       Files.move(tmp.toPath(), file.toPath(), StandardCopyOption.ATOMIC_MOVE);
       MD5Hash md5 = MD5FileUtil.computeAndSaveMd5ForFile(file);
+      // the renamed file and its checksum must survive a power cut before Ratis may purge the log they cover
+      try (var dir = java.nio.channels.FileChannel.open(file.getParentFile().toPath(),
+          java.nio.file.StandardOpenOption.READ)) {
+        dir.force(true);
+      }
       storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(file.toPath(), md5), at));
       LOG.info("{}: snapshot at {} (revision {}, {} keys, {} bytes; {} bytes of log applied since the previous one)"
           + " written in {} ms beside the apply thread", member, at, image.revision(), image.keyCount(), size,

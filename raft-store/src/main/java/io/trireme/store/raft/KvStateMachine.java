@@ -106,6 +106,8 @@ public final class KvStateMachine extends BaseStateMachine {
   /** A snapshot was written and Ratis has not been told yet (the next {@link #takeSnapshot} reports it). */
   private final AtomicBoolean announce = new AtomicBoolean();
   private final java.util.concurrent.ExecutorService snapshotWriter;
+  /** The snapshot the writer thread is on, or the last one it finished. */
+  private volatile java.util.concurrent.Future<?> written = CompletableFuture.completedFuture(null);
 
   public KvStateMachine(String member, LeaseClock leaseClock, int maxTxnOps) {
     this.member = member;
@@ -205,7 +207,7 @@ public final class KvStateMachine extends BaseStateMachine {
     }
     TermIndex at = last;
     try {
-      snapshotWriter.execute(() -> writeSnapshot(image, at, logBytes));
+      written = snapshotWriter.submit(() -> writeSnapshot(image, at, logBytes));
     } catch (java.util.concurrent.RejectedExecutionException e) { // closing
       writing.set(false);
     }
@@ -267,16 +269,16 @@ public final class KvStateMachine extends BaseStateMachine {
 
   /** Waits for a snapshot being written, so a pause, reload or stop does not race it. */
   private void awaitSnapshotWriter() {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (writing.get() && System.nanoTime() < deadline) {
-      try {
-        Thread.sleep(5); // the writer flips the flag when done; this is its poll period
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
-      }
+    try {
+      written.get(60, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException
+        | java.util.concurrent.CancellationException e) {
+      LOG.warn("{}: the snapshot being written did not finish: {}", member, e.toString());
     }
   }
+
 
   /** Counts applied log bytes; asks Ratis for a snapshot once they reach the trigger (see the class comment). */
   private void countApplied(int bytes) {

@@ -129,7 +129,7 @@ final class LeaderCrashWatch implements AutoCloseable {
         return;
       } catch (RuntimeException e) {
         LOG.debug("{}: leader watch", self, e);
-        sleepQuietly(RECHECK_MS);
+        sleepQuietly(RECHECK_MS); // retry period after an unexpected failure, so a fault cannot spin
       }
     }
   }
@@ -159,7 +159,7 @@ final class LeaderCrashWatch implements AutoCloseable {
         return;
       } catch (IOException e) { // timed out or unreachable: no evidence either way
         closeQuietly(socket);
-        Thread.sleep(RECHECK_MS);
+        Thread.sleep(RECHECK_MS); // retry period before the next connection attempt, not a condition stand-in
         return;
       }
       watching = socket;
